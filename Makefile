@@ -1,0 +1,44 @@
+# The two commands in the README (make serve, make test) set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: serve build test validate lint clean setup setup-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(STAMP)
+
+setup-test: $(TEST_STAMP)
+	@bash scripts/ensure-system-packages.sh
+
+build: setup
+	$(BIN)/invoke build
+
+serve: setup
+	$(BIN)/invoke build serve
+
+validate: setup
+	$(BIN)/invoke validate
+
+test: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2
+
+lint: setup-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf output .pytest_cache __pycache__

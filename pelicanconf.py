@@ -1,0 +1,121 @@
+"""Pelican settings for the development build (make serve, invoke build)."""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# -- The force: name, identity and contact points (shown on every page) ---------------
+SITENAME = "West Mercia Neighbourhood Policing"
+SITE_SHORT_NAME = "Neighbourhood Policing"
+FORCE_NAME = "West Mercia Police"
+SITE_DESCRIPTION = (
+    "Your local Safer Neighbourhood Team: who they are, what they are working on, "
+    "where they patrol and how to reach them."
+)
+SITEURL = "http://localhost:8000"
+RELATIVE_URLS = False
+FORCE_DOMAINS = ["westmercia.police.uk"]
+CONTACT_EMAIL = "neighbourhoods@westmercia.police.uk"
+REPORT_ONLINE_URL = "https://www.westmercia.police.uk/ro/report/"
+CRIMESTOPPERS_URL = "https://crimestoppers-uk.org/"
+EMAIL_ALERTS_URL = "https://www.westmercia.police.uk/alerts/"
+# Theme colours: the build refuses combinations whose text contrast is below 4.5:1.
+THEME_COLOURS = {
+    "brand": "#1d3b6e",
+    "brand_text": "#ffffff",
+    "link": "#1a4f9c",
+    "accent": "#ffdd00",
+}
+LOGO = None  # path of an SVG or PNG under theme/static/, or None for the text logotype
+
+# -- Content --------------------------------------------------------------------------
+PATH = str(HERE)  # the content root: holds content/ and neighbourhoods/
+AUTHOR = "Safer Neighbourhood Team"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+LOCALE = ("C",)
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PLUGIN_PATHS = [str(HERE / "plugins")]
+PLUGINS = ["neighbourhoods"]
+
+ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
+PAGE_PATHS = ["content/pages"]
+STATIC_PATHS = ["content/images"]
+ARTICLE_EXCLUDES: list[str] = []
+PAGE_EXCLUDES: list[str] = []
+IGNORE_FILES = [".#*", "*~", "README.md"]
+READERS = {"html": None, "htm": None, "rst": None}
+# An update's file name is its slug; its folder says which area it belongs to.
+FILENAME_METADATA = r"(?P<slug>[^/]+)"
+PATH_METADATA = r"neighbourhoods/(?P<home_area>[^/]+)/updates/.*"
+SLUGIFY_SOURCE = "basename"
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.smarty": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# -- URLs -----------------------------------------------------------------------------
+ARTICLE_URL = "updates/{slug}/"
+ARTICLE_SAVE_AS = "updates/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "updates/category/{slug}/"
+CATEGORY_SAVE_AS = "updates/category/{slug}/index.html"
+CATEGORIES_SAVE_AS = "updates/category/index.html"
+CATEGORIES_URL = "updates/category/"
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "404"]
+INDEX_SAVE_AS = "index.html"
+PAGINATED_TEMPLATES = {"category": 20, "area_updates": 20, "all_updates": 20}
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+AREA_LATEST_UPDATES = 5
+
+# -- Theme ----------------------------------------------------------------------------
+THEME = str(HERE / "theme")
+THEME_STATIC_DIR = "theme"
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": [],
+}
+
+# -- Feeds: written by our own plugin, not Pelican's ----------------------------------
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+
+# -- Output ---------------------------------------------------------------------------
+OUTPUT_PATH = str(HERE / "output")
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+OUTPUT_SOURCES = False

@@ -1,0 +1,120 @@
+"""Jinja filters for the theme: dates and times in GOV.UK style, Markdown, grouping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from itertools import groupby
+from typing import Any
+from urllib.parse import quote
+
+from .markup import plain_text, render_markdown
+from .models import Day, Priority, Status
+
+_STATUS_ORDER = {Status.in_progress: 0, Status.open: 1, Status.closed: 2}
+
+
+def uk_date(value: dt.date | dt.datetime | None) -> str:
+    """24 November 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_time(value: dt.datetime | dt.time | str) -> str:
+    """10am, 6:30pm, midday, midnight."""
+    if isinstance(value, str):
+        hours, minutes = (int(part) for part in value.split(":"))
+        value = dt.time(hours, minutes)
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    suffix = "am" if value.hour < 12 else "pm"
+    hour = value.hour % 12 or 12
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def uk_datetime(value: dt.datetime) -> str:
+    """Saturday 5 December 2026 at 10am."""
+    return f"{value:%A} {uk_date(value)} at {uk_time(value)}"
+
+
+def event_when(start: dt.datetime, end: dt.datetime) -> str:
+    """Saturday 5 December 2026, 10am to midday (or across days when it spans them)."""
+    if start.date() == end.date():
+        return f"{start:%A} {uk_date(start)}, {uk_time(start)} to {uk_time(end)}"
+    return f"{uk_datetime(start)} to {uk_datetime(end)}"
+
+
+def iso(value: dt.date | dt.datetime) -> str:
+    """Machine-readable date for <time datetime>."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+def join_words(items: Iterable[str], conjunction: str = "and") -> str:
+    words = [str(i) for i in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+_WEEKDAYS = [d.value for d in Day][:5]
+_WEEKEND = ["saturday", "sunday"]
+
+
+def patrol_days(days: Iterable[Day | str]) -> str:
+    """Friday and Saturday; every day; weekdays."""
+    names = [d.value if isinstance(d, Day) else str(d) for d in days]
+    ordered = [d.value for d in Day if d.value in names]
+    if len(ordered) == 7:
+        return "Every day"
+    if ordered == _WEEKDAYS:
+        return "Weekdays"
+    if ordered == _WEEKEND:
+        return "Weekends"
+    return join_words(d.capitalize() for d in ordered)
+
+
+def priorities_in_order(priorities: Iterable[Priority]) -> list[Priority]:
+    """Active priorities first (in progress, then open), closed ones last; keeps file order."""
+    return sorted(priorities, key=lambda p: _STATUS_ORDER[p.status])
+
+
+def group_by_district(areas: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    ordered = sorted(areas, key=lambda a: (a.area.district.casefold(), a.name.casefold()))
+    return [(district, list(group)) for district, group in groupby(ordered, lambda a: a.area.district)]
+
+
+def group_by_letter(areas: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    ordered = sorted(areas, key=lambda a: a.name.casefold())
+    return [(letter, list(group)) for letter, group in groupby(ordered, lambda a: a.name[:1].upper())]
+
+
+def mailto(email: str, subject: str | None = None) -> str:
+    url = f"mailto:{email}"
+    if subject:
+        url += "?subject=" + quote(plain_text(subject), safe="")
+    return url
+
+
+def status_class(status: Status | str) -> str:
+    return str(status).replace(" ", "-").replace("'", "")
+
+
+FILTERS = {
+    "md": render_markdown,
+    "plain": plain_text,
+    "uk_date": uk_date,
+    "uk_time": uk_time,
+    "uk_datetime": uk_datetime,
+    "event_when": event_when,
+    "iso": iso,
+    "join_words": join_words,
+    "patrol_days": patrol_days,
+    "group_by_letter": group_by_letter,
+    "mailto": mailto,
+    "status_class": status_class,
+}

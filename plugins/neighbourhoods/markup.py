@@ -1,0 +1,69 @@
+"""Markdown to HTML, cleaned against an allow-list before it reaches a template.
+
+Python-Markdown renders; nh3 (the Rust ammonia sanitiser) removes everything not
+on the allow-list: scripts, event handlers, iframes, objects, forms, inline
+styles and any URL scheme other than http, https, mailto and tel.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl",
+        "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+        "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
+        "u", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+    "*": {"id", "lang"},
+}
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+
+def sanitise(html: str) -> str:
+    """Clean HTML against the allow-list; links get rel="noopener noreferrer"."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=16384)
+def _render(text: str) -> str:
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return sanitise(html)
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown from a YAML field as safe HTML (empty for None)."""
+    if not text:
+        return Markup("")
+    return Markup(_render(text))
+
+
+def plain_text(value: str | None) -> str:
+    """Text with any HTML tags removed, for titles, feeds and calendars."""
+    if not value:
+        return ""
+    return html.unescape(nh3.clean(value, tags=set(), attributes={})).strip()
