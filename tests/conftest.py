@@ -1,0 +1,60 @@
+"""Shared fixtures: real builds of the sample site and of small test sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from neighbourhoods.build import build_site
+
+PROJECT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI = FIXTURES / "mini"
+#: 2026-11-24 00:00 UTC: the sample site's "today", so upcoming events stay upcoming.
+SOURCE_DATE_EPOCH = "1795478400"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pinned_build_date() -> Iterator[None]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    yield
+    if old is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def build(content_root: Path, output: Path, config: Path | None = None, **overrides) -> Path:
+    """Build a site for real into ``output`` and return it."""
+    build_site(
+        config or PROJECT / "pelicanconf.py",
+        content_root=content_root,
+        output=output,
+        overrides=overrides or None,
+    )
+    return output
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site (this repository's content), built once per test session."""
+    return build(PROJECT, tmp_path_factory.mktemp("sample") / "output")
+
+
+@pytest.fixture(scope="session")
+def mini_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny test site in tests/fixtures/mini, built once per test session."""
+    return build(MINI, tmp_path_factory.mktemp("mini") / "output")
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A private copy of the tiny test site, for tests that change or break content."""
+    target = tmp_path / "site"
+    shutil.copytree(MINI, target)
+    return target
