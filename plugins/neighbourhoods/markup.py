@@ -2,12 +2,19 @@
 
 Python-Markdown renders; nh3 (the Rust ammonia sanitiser) removes everything not
 on the allow-list: scripts, event handlers, iframes, objects, forms, inline
-styles and any URL scheme other than http, https, mailto and tel.
+styles and any URL scheme other than http, https, mailto and tel (so no
+``javascript:``, ``vbscript:`` or ``data:`` URLs).
+
+Ids written by editors (or made by the Markdown table of contents) are moved
+into their own namespace (``md-``), and same-page ``#fragment`` links are
+rewritten to match, so that content can never take over an id the theme uses
+(``main`` for the skip link, ``contact``, ``priorities`` …).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import markdown
@@ -35,6 +42,22 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+#: Every id that comes from content starts with this, so it never clashes with the theme's.
+ID_PREFIX = "md-"
+_ID_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _content_id(value: str) -> str:
+    value = value if not value.startswith(ID_PREFIX) else value[len(ID_PREFIX) :]
+    return ID_PREFIX + _ID_CHARS.sub("-", value).strip("-")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return _content_id(value) if value.strip() else None
+    if tag == "a" and attribute == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + _content_id(value[1:])
+    return value
 
 
 def sanitise(html: str) -> str:
@@ -46,6 +69,7 @@ def sanitise(html: str) -> str:
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_filter_attribute,
     )
 
 

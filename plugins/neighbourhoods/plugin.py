@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def on_initialized(pelican: Any) -> None:
     """Load and validate everything before Pelican reads a single file."""
     settings = pelican.settings
-    site = load_site(Path(settings["PATH"]))
+    site = load_site(Path(settings["PATH"]), settings=settings)
     for problem in site.warnings:
         logger.warning("%s", problem)
     if site.errors:
@@ -60,6 +60,8 @@ def on_content_object(instance: Any) -> None:
     summary = instance.metadata.get("summary") if hasattr(instance, "metadata") else None
     if summary:
         instance.metadata["summary"] = sanitise(str(summary))
+        # Pelican keeps its own copy and writes it back over the metadata later.
+        instance._summary = instance.metadata["summary"]
 
 
 def on_articles_finalized(generator: Any) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from shapely.geometry.base import BaseGeometry
 
-from . import geo
+from . import geo, privacy
 from .models import (
     FILE_MODELS,
     Area,
@@ -31,6 +31,7 @@ from .models import (
     UpdateMeta,
 )
 from .problems import Problem, known_field_names, problems_from_validation
+from .references import markdown_references, reference_problem
 from .yamlfile import ContentFileError, LineMap, load_yaml_file, read_text
 
 AREAS_DIR = "neighbourhoods"
@@ -151,9 +152,13 @@ def _inside_root(root: Path, path: Path) -> bool:
 
 
 class _Loader:
-    def __init__(self, root: Path, build_date: dt.date) -> None:
+    def __init__(
+        self, root: Path, build_date: dt.date, settings: dict[str, Any] | None = None
+    ) -> None:
         self.root = root
         self.site = Site(root=root, build_date=build_date)
+        self.settings = settings or {}
+        self.outside_links: set[Path] = set()
 
     # -- reporting -------------------------------------------------------
     def problem(
@@ -169,15 +174,60 @@ class _Loader:
 
     # -- files -----------------------------------------------------------
     def safe_path(self, path: Path) -> bool:
-        if path.is_symlink() and not _inside_root(self.root, path):
-            self.problem(
-                path,
-                None,
-                "is a symbolic link to a place outside the repository; replace it with the file "
-                "itself",
-            )
-            return False
-        return True
+        """False (reported once) for a file that is, or sits behind, a link out of the repo."""
+        if _inside_root(self.root, path):
+            return True
+        if path.is_symlink():
+            self.report_outside_link(path)
+        return False
+
+    def report_outside_link(self, path: Path) -> None:
+        if path in self.outside_links:
+            return
+        self.outside_links.add(path)
+        self.problem(
+            path,
+            None,
+            "is a symbolic link to a place outside the repository; replace it with the file "
+            "itself",
+        )
+
+    def check_symlinks(self) -> None:
+        """Every symbolic link under the content folders must stay inside the repository.
+
+        Pelican copies static files and reads pages by following links, so a link to
+        /etc/passwd or a home folder would otherwise be published.
+        """
+        for top in (self.root / AREAS_DIR, self.root / "content"):
+            if not top.is_dir():
+                continue
+            for folder, dirs, files in os.walk(top):
+                for name in sorted([*dirs, *files]):
+                    entry = Path(folder) / name
+                    if entry.is_symlink() and not _inside_root(self.root, entry):
+                        self.report_outside_link(entry)
+
+    def check_references(self, path: Path, text: str) -> None:
+        """Images and links in Markdown that point at files must point at files that exist."""
+        for line, target in markdown_references(text):
+            message = reference_problem(self.root, path, target)
+            if message:
+                self.problem(path, line, message)
+
+    def load_pages(self) -> None:
+        """Pages are read by Pelican; check first that each one can be read at all."""
+        folder = self.root / PAGES_DIR
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.rglob("*.md")):
+            if not self.safe_path(path):
+                continue
+            try:
+                text = read_text(path, max_bytes=MAX_UPDATE_BYTES)
+            except ContentFileError as exc:
+                self.problem(path, exc.line, exc.message)
+                continue
+            self.check_references(path, text)
 
     def load_model(self, path: Path, name: str) -> tuple[Any, Any, LineMap] | None:
         """Parse and validate one YAML file: (model, raw data, lines) or None."""
@@ -274,6 +324,13 @@ class _Loader:
                 record.boundary, record.shape = geo.load_boundary(boundary)
             except (ContentFileError, geo.GeometryProblem) as exc:
                 self.problem(boundary, exc.line, exc.message)
+            except (RecursionError, TypeError, ValueError, IndexError, AttributeError):
+                self.problem(
+                    boundary,
+                    None,
+                    "is not a GeoJSON Polygon we can read; it needs "
+                    '{"type": "Polygon", "coordinates": [[[longitude, latitude], …]]}',
+                )
         self.check_area_links(record, lines)
         self.site.areas[slug] = record
 
@@ -405,9 +462,18 @@ class _Loader:
             for path in sorted(areas_dir.glob("*/updates/*.md")):
                 yield path, path.parent.parent.name
 
+    def privacy_rules(self) -> privacy.PrivacyRules:
+        contacts = [record.area.contact for record in self.site.areas.values()]
+        return privacy.PrivacyRules.from_settings(
+            self.settings,
+            team_phones=[c.phone for c in contacts],
+            team_emails=[c.email for c in contacts],
+        )
+
     def load_updates(self) -> None:
         area_slugs = sorted(self.site.areas)
         urls: dict[str, str] = {}
+        rules = self.privacy_rules()
         for path, home in self.update_files():
             if home is not None and home not in self.site.areas:
                 continue  # the area folder itself has errors, already reported
@@ -423,6 +489,9 @@ class _Loader:
             if error:
                 self.problem(path, error[0], error[1])
                 continue
+            self.check_references(path, text)
+            for finding in privacy.scan(text, rules):
+                self.problem(path, finding.line, finding.message, severity="warning")
             try:
                 meta = UpdateMeta.model_validate(raw)
             except ValidationError as exc:
@@ -526,11 +595,21 @@ def parse_header(text: str) -> tuple[dict[str, str], LineMap, tuple[int, str] | 
     return meta, lines_map, None
 
 
-def load_site(root: Path | str, build_date: dt.date | None = None) -> Site:
-    """Read and check all content below ``root``; problems are in ``site.problems``."""
-    loader = _Loader(Path(root), build_date or build_date_from_env())
+def load_site(
+    root: Path | str,
+    build_date: dt.date | None = None,
+    settings: dict[str, Any] | None = None,
+) -> Site:
+    """Read and check all content below ``root``; problems are in ``site.problems``.
+
+    ``settings`` (Pelican's) supplies FORCE_DOMAINS and PRIVACY_ALLOWED_PHONES for the
+    personal data guard.
+    """
+    loader = _Loader(Path(root), build_date or build_date_from_env(), settings)
+    loader.check_symlinks()
     loader.load_areas()
     loader.load_updates()
+    loader.load_pages()
     site = loader.site
     site.areas = {a.slug: a for a in site.areas_by_name()}
     return site

@@ -8,7 +8,9 @@ PyYAML's SafeLoader is the parser; on top of it this module:
 * records the line of every key and value so that a validation error can say
   ``path:line``;
 * accepts a UTF-8 byte-order mark and CRLF line endings;
-* refuses files that are not UTF-8 text or are too large.
+* refuses files that are not UTF-8 text or are too large, control characters,
+  and nesting deeper than any of our files needs (which would otherwise exhaust
+  Python's recursion limit slowly).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 #: The largest YAML or Markdown file we read (editors' files are a few KB).
 MAX_FILE_BYTES = 1_000_000
+#: The deepest nesting of lists and blocks we accept (our files need fewer than 10).
+MAX_DEPTH = 32
 
 Loc = tuple[str | int, ...]
 
@@ -101,9 +105,32 @@ class _NoAliasComposer(Composer):
         return super().compose_node(parent, index)
 
 
+def _too_deep(mark: Any) -> ContentFileError:
+    return ContentFileError(
+        f"is nested more than {MAX_DEPTH} levels deep; none of our files needs that many, "
+        "check the indentation and brackets",
+        mark.line + 1 if mark is not None else None,
+    )
+
+
+class _DepthLimitedScanner(yaml.scanner.Scanner):
+    """Refuses deep nesting while scanning, before anything recursive sees it."""
+
+    def add_indent(self, column: int) -> bool:
+        added = super().add_indent(column)
+        if added and len(self.indents) > MAX_DEPTH:
+            raise _too_deep(self.get_mark())
+        return added
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level + len(self.indents) >= MAX_DEPTH:
+            raise _too_deep(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+
 class _Loader(
     yaml.reader.Reader,
-    yaml.scanner.Scanner,
+    _DepthLimitedScanner,
     yaml.parser.Parser,
     _NoAliasComposer,
     yaml.constructor.SafeConstructor,
@@ -111,7 +138,7 @@ class _Loader(
 ):
     def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
+        _DepthLimitedScanner.__init__(self)
         yaml.parser.Parser.__init__(self)
         _NoAliasComposer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
@@ -158,13 +185,18 @@ def _build(loader: _Loader, node: Node, loc: Loc, lines: LineMap) -> Any:
 
 def parse_yaml(text: str) -> tuple[Any, LineMap]:
     """Parse one YAML document, returning the data and where each value stands."""
-    loader = _Loader(text)
     lines = LineMap()
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(text, exc) from exc
     try:
         node = loader.get_single_node()
         if node is None:
             return None, lines
         return _build(loader, node, (), lines), lines
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(text, exc) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "is not valid YAML"
@@ -176,6 +208,16 @@ def parse_yaml(text: str) -> tuple[Any, LineMap]:
         raise ContentFileError(f"is not valid YAML: {exc}") from exc
     finally:
         loader.dispose()
+
+
+def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> ContentFileError:
+    line = text.count("\n", 0, max(exc.position, 0)) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character or 0)
+    return ContentFileError(
+        f"contains an invisible control character (U+{ord(character):04X}) that YAML does not "
+        "allow; delete it (it often comes from copying text out of another program)",
+        line,
+    )
 
 
 def _yaml_hint(problem: str) -> str:
