@@ -37,7 +37,8 @@ LOCALE = ("C",)
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
-PLUGINS = ["neighbourhoods"]
+# "checks" must stay last: it checks what every other plugin wrote.
+PLUGINS = ["neighbourhoods", "hosting", "checks"]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]
@@ -119,3 +120,16 @@ DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 OUTPUT_SOURCES = False
+
+# -- Safety: personal data guard, hosting and security.txt ----------------------------
+# Phone numbers the force publishes that may appear in updates (besides 101, 999 and
+# each team's own number); anything else that looks like a phone number is a warning.
+PRIVACY_ALLOWED_PHONES = ["0800 555 111"]  # Crimestoppers
+PRIVACY_ALLOWED_EMAILS: list[str] = []
+# Security headers file copied into the output as _headers (see hosting/README.md).
+HOSTING_HEADERS_FILE = "hosting/netlify/_headers"
+# /.well-known/security.txt (RFC 9116). Renew SECURITY_EXPIRES before it passes.
+SECURITY_CONTACT = ["mailto:security@westmercia.police.uk"]
+SECURITY_EXPIRES = "2027-11-01T00:00:00Z"
+SECURITY_PREFERRED_LANGUAGES = "en"
+SECURITY_POLICY = None

@@ -80,3 +80,29 @@ def schemas(c, check=False):
     if check and stale:
         print("Out of date: " + ", ".join(stale) + " (run: .venv/bin/invoke schemas)")
         sys.exit(1)
+
+
+@task(
+    help={
+        "publish": "Check a site built with publishconf.py (the real site URL).",
+        "output": "The built site to check (default: output/).",
+    }
+)
+def check(c, publish=False, output=None):
+    """Check every link, image, fragment, feed and calendar link in the built site."""
+    from checks.links import check_output
+    from neighbourhoods.build import pelican_settings
+    from neighbourhoods.problems import report
+
+    folder = Path(output or OUTPUT)
+    if not (folder / "index.html").is_file():
+        print(f"There is no built site in {folder}; run .venv/bin/invoke build first.")
+        sys.exit(2)
+    config = HERE / ("publishconf.py" if publish else "pelicanconf.py")
+    siteurl = pelican_settings(config).get("SITEURL", "")
+    problems = check_output(folder, siteurl)
+    report(problems)
+    if problems:
+        print(f"\n{len(problems)} broken link(s) in {folder}.", file=sys.stderr)
+        sys.exit(2)
+    print(f"No broken links in {folder}.")

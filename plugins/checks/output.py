@@ -1,0 +1,247 @@
+"""Reading the built site: the links and ids in every HTML page, feed, calendar and sheet.
+
+Each file is parsed once, on first use, and kept: the link checker and the
+"nothing lost" check ask the same questions of the same pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+#: Attributes that hold a URL the browser will follow or load.
+URL_ATTRIBUTES = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "form": ("action",),
+    "object": ("data",),
+    "embed": ("src",),
+}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_CSS_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)['\"]")
+
+
+@dataclass
+class Link:
+    url: str
+    line: int | None
+    tag: str = ""
+
+
+@dataclass
+class Document:
+    """What one output file contains: the ids it defines and the links it makes."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+    h1: str = ""
+
+
+class _PageParser(HTMLParser):
+    def __init__(self, document: Document) -> None:
+        super().__init__(convert_charrefs=True)
+        self.document = document
+        self._in_h1 = 0
+        self._h1: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        values = {name: value for name, value in attrs if value is not None}
+        if "id" in values:
+            self.document.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.document.ids.add(values["name"])
+        for name in URL_ATTRIBUTES.get(tag, ()):
+            value = values.get(name)
+            if value is None:
+                continue
+            if name == "srcset":
+                for candidate in value.split(","):
+                    url = candidate.strip().split(" ")[0]
+                    if url:
+                        self.document.links.append(Link(url, line, tag))
+            else:
+                self.document.links.append(Link(value, line, tag))
+        if tag == "h1":
+            self._in_h1 += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "h1":
+            self._in_h1 -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1" and self._in_h1:
+            self._in_h1 -= 1
+            if not self.document.h1:
+                self.document.h1 = " ".join("".join(self._h1).split())
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h1:
+            self._h1.append(data)
+
+
+def parse_html(text: str) -> Document:
+    document = Document()
+    parser = _PageParser(document)
+    parser.feed(text)
+    parser.close()
+    return document
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_xml(text: str) -> Document:
+    """Atom, RSS and sitemaps: links, and the links inside HTML content."""
+    document = Document()
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as exc:
+        document.links.append(Link(f"!invalid-xml {exc}", exc.position[0] if exc.position else None))
+        return document
+    for element in root.iter():
+        name = _local(element.tag)
+        if name == "link":
+            href = element.get("href")
+            if href:
+                document.links.append(Link(href, None, "link"))
+            elif element.text and element.text.strip():
+                document.links.append(Link(element.text.strip(), None, "link"))
+        elif name in {"loc", "icon", "logo"} and element.text:
+            document.links.append(Link(element.text.strip(), None, name))
+        elif name == "enclosure" and element.get("url"):
+            document.links.append(Link(element.get("url", ""), None, name))
+        elif name in {"content", "summary", "description"} and element.text:
+            if "<" in element.text:
+                for link in parse_html(element.text).links:
+                    document.links.append(Link(link.url, None, f"{name} {link.tag}"))
+    return document
+
+
+def parse_ics(text: str) -> Document:
+    """iCalendar: every URL property (lines unfolded first)."""
+    document = Document()
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    for number, row in enumerate(unfolded.splitlines(), start=1):
+        name, _, value = row.partition(":")
+        if name.split(";")[0].upper() in {"URL", "ATTACH"} and value:
+            document.links.append(Link(value.strip(), number, "URL"))
+    return document
+
+
+def parse_css(text: str) -> Document:
+    document = Document()
+    for number, row in enumerate(text.splitlines(), start=1):
+        for pattern in (_CSS_URL, _CSS_IMPORT):
+            for match in pattern.finditer(row):
+                document.links.append(Link(match.group(1).strip(), number, "css"))
+    return document
+
+
+PARSERS = {
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".xml": parse_xml,
+    ".atom": parse_xml,
+    ".rss": parse_xml,
+    ".ics": parse_ics,
+    ".css": parse_css,
+}
+
+
+class Output:
+    """The built site in one folder, parsed on demand.
+
+    ``siteurl`` is the SITEURL the site was built with: absolute links that
+    start with it are links into this folder.
+    """
+
+    def __init__(self, folder: Path | str, siteurl: str = "") -> None:
+        self.folder = Path(folder)
+        self.siteurl = siteurl.rstrip("/")
+        self.base_path = urlsplit(self.siteurl).path.rstrip("/") if self.siteurl else ""
+        self._documents: dict[str, Document] = {}
+
+    def files(self) -> list[str]:
+        """Every file in the output, as a path relative to it (sorted)."""
+        return sorted(
+            p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
+        )
+
+    def document(self, rel: str) -> Document:
+        if rel not in self._documents:
+            path = self.folder / rel
+            parser = PARSERS.get(path.suffix.lower())
+            if parser is None or not path.is_file():
+                self._documents[rel] = Document()
+            else:
+                self._documents[rel] = parser(path.read_text(encoding="utf-8", errors="replace"))
+        return self._documents[rel]
+
+    def page_for(self, url_path: str) -> str:
+        """The file that serves a site path ('neighbourhoods/' -> neighbourhoods/index.html)."""
+        url_path = url_path.lstrip("/")
+        if not url_path or url_path.endswith("/"):
+            return url_path + "index.html"
+        if (self.folder / url_path).is_dir():
+            return url_path + "/index.html"
+        return url_path
+
+    def site_path(self, url: str, from_file: str) -> str | None:
+        """The site path a link points at, or None when it leaves the site.
+
+        Paths are relative to the site root, without a leading slash, and keep a
+        trailing slash for folders; query strings and fragments are dropped.
+        """
+        url = url.strip()
+        if self.siteurl and (url == self.siteurl or url.startswith(self.siteurl + "/")):
+            path = urlsplit(url).path
+        else:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                return None
+            path = parts.path
+            if not path:
+                return from_file  # "#fragment" or "?query": this same file
+        if path.startswith("/"):
+            if self.base_path and not (path + "/").startswith(self.base_path + "/"):
+                return None
+            path = path[len(self.base_path) :]
+        else:
+            directory = posixpath.dirname(from_file)
+            path = posixpath.join("/" + directory if directory else "/", path)
+        normalised = posixpath.normpath(unquote(path))
+        if normalised in {"/", "."}:
+            return ""
+        if normalised.startswith(".."):
+            return "../"
+        keep_slash = path.endswith("/")
+        return normalised.lstrip("/") + ("/" if keep_slash else "")
+
+    def exists(self, site_path: str) -> bool:
+        rel = self.page_for(site_path)
+        return (self.folder / rel).is_file()
+
+    def linked_paths(self, rel: str) -> set[str]:
+        """Every site path (with a trailing slash for pages) that a file links to."""
+        found: set[str] = set()
+        for link in self.document(rel).links:
+            path = self.site_path(link.url, rel)
+            if path is not None:
+                found.add(path)
+        return found
