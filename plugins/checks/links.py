@@ -55,9 +55,10 @@ def _link_problem(output: Output, rel: str, url: str) -> str | None:
         name = scheme.group(1).lower()
         if name in FORBIDDEN_SCHEMES:
             return f"uses a {name}: URL ({url[:60]}); nothing we publish may use one"
-        if name in EXTERNAL_SCHEMES and not (
-            output.siteurl and url.startswith(output.siteurl + "/") or url == output.siteurl
-        ):
+        inside = bool(output.siteurl) and (
+            url == output.siteurl or url.startswith(output.siteurl + "/")
+        )
+        if name in EXTERNAL_SCHEMES and not inside:
             return None
         if name not in EXTERNAL_SCHEMES:
             return f"uses an unexpected {name}: URL ({url[:60]})"
@@ -74,10 +75,10 @@ def _link_problem(output: Output, rel: str, url: str) -> str | None:
     if not (output.folder / target).is_file():
         return f"links to '{url}', but the built site has no {target}"
     fragment = _fragment(url)
-    if fragment and not fragment.startswith(":~:") and Path(target).suffix in {".html", ".htm"}:
-        if fragment not in output.document(target).ids:
-            where = "this page" if target == rel else target
-            return f"links to '{url}', but {where} has no element with id '{fragment}'"
+    checkable = fragment and not fragment.startswith(":~:") and target.endswith((".html", ".htm"))
+    if checkable and fragment not in output.document(target).ids:
+        where = "this page" if target == rel else target
+        return f"links to '{url}', but {where} has no element with id '{fragment}'"
     return None
 
 

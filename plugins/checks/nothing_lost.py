@@ -43,9 +43,7 @@ def list_pages(output: Output, folder: str) -> list[str]:
     pages = [f"{folder}index.html"] if (output.folder / folder / "index.html").is_file() else []
     paged = output.folder / folder / "page"
     if paged.is_dir():
-        pages += sorted(
-            p.relative_to(output.folder).as_posix() for p in paged.glob("*/index.html")
-        )
+        pages += sorted(p.relative_to(output.folder).as_posix() for p in paged.glob("*/index.html"))
     return pages
 
 
@@ -127,10 +125,12 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
                     continue
                 in_feed = output.linked_paths(feed)
                 for info in by_area[slug]:
-                    own = not info.force_wide
-                    if own and _within_limit(info, by_area[slug], limit):
-                        if urls[info.source] not in in_feed:
-                            lost(info.source, f"is missing from the feed {feed}")
+                    if (
+                        not info.force_wide
+                        and _within_limit(info, by_area[slug], limit)
+                        and urls[info.source] not in in_feed
+                    ):
+                        lost(info.source, f"is missing from the feed {feed}")
         if not (output.folder / ALL_UPDATES_FEED).is_file():
             lost("content/updates", f"the built site has no {ALL_UPDATES_FEED}")
         else:

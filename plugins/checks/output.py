@@ -112,7 +112,8 @@ def parse_xml(text: str) -> Document:
     try:
         root = ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
-        document.links.append(Link(f"!invalid-xml {exc}", exc.position[0] if exc.position else None))
+        line = exc.position[0] if exc.position else None
+        document.links.append(Link(f"!invalid-xml {exc}", line))
         return document
     for element in root.iter():
         name = _local(element.tag)
@@ -126,10 +127,9 @@ def parse_xml(text: str) -> Document:
             document.links.append(Link(element.text.strip(), None, name))
         elif name == "enclosure" and element.get("url"):
             document.links.append(Link(element.get("url", ""), None, name))
-        elif name in {"content", "summary", "description"} and element.text:
-            if "<" in element.text:
-                for link in parse_html(element.text).links:
-                    document.links.append(Link(link.url, None, f"{name} {link.tag}"))
+        elif name in {"content", "summary", "description"} and "<" in (element.text or ""):
+            for link in parse_html(element.text or "").links:
+                document.links.append(Link(link.url, None, f"{name} {link.tag}"))
     return document
 
 
