@@ -145,8 +145,20 @@ class _Loader(
         yaml.resolver.Resolver.__init__(self)
 
 
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
+}
+
+
 def _build(loader: _Loader, node: Node, loc: Loc, lines: LineMap) -> Any:
     lines.lines.setdefault(loc, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise ContentFileError(
+            f"uses the YAML tag '{tag[:60]}'; tags are not allowed here, write a plain value",
+            node.start_mark.line + 1,
+        )
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
