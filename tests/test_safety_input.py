@@ -244,6 +244,18 @@ CASES = [
         "write {static}square.jpg instead",
     ),
     (
+        "offsite-image",
+        _append(UPDATE, "\n![Tracker](https://tracker.example/pixel.gif)\n"),
+        f"{UPDATE}:9",
+        "from another website",
+    ),
+    (
+        "offsite-iframe",
+        _append(UPDATE, '\n<iframe src="//video.example/embed/1"></iframe>\n'),
+        f"{UPDATE}:9",
+        "from another website",
+    ),
+    (
         "missing-link-filename",
         _append(UPDATE, "\nSee [the appeal]({filename}2026-06-15-no-such-appeal.md).\n"),
         f"{UPDATE}:9",
@@ -283,7 +295,7 @@ CASES = [
         "javascript-url",
         lambda root: (root / ALPHA / "area.yaml").write_text(
             (root / ALPHA / "area.yaml")
-            .read_text()
+            .read_text(encoding="utf-8")
             .replace("https://council.example.gov.uk/", "javascript:alert(1)")
         ),
         f"{ALPHA}/area.yaml:29",

@@ -3,7 +3,9 @@
 Python-Markdown renders; nh3 (the Rust ammonia sanitiser) removes everything not
 on the allow-list: scripts, event handlers, iframes, objects, forms, inline
 styles and any URL scheme other than http, https, mailto and tel (so no
-``javascript:``, ``vbscript:`` or ``data:`` URLs).
+``javascript:``, ``vbscript:`` or ``data:`` URLs). Images may only come from the
+site itself: an image from another website would tell that website who reads
+our pages (and the Content-Security-Policy would block it anyway).
 
 Ids written by editors (or made by the Markdown table of contents) are moved
 into their own namespace (``md-``), and same-page ``#fragment`` links are
@@ -45,6 +47,7 @@ MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 #: Every id that comes from content starts with this, so it never clashes with the theme's.
 ID_PREFIX = "md-"
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+_OFF_SITE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")
 
 
 def _content_id(value: str) -> str:
@@ -57,6 +60,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return _content_id(value) if value.strip() else None
     if tag == "a" and attribute == "href" and value.startswith("#") and len(value) > 1:
         return "#" + _content_id(value[1:])
+    if tag == "img" and attribute == "src" and _OFF_SITE.match(value):
+        return None  # no third-party requests: images come from the site itself
     return value
 
 

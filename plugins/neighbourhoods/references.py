@@ -27,15 +27,15 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_MD_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)")
-_HTML_REFERENCE = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_HTML_REFERENCE = re.compile(r"""\b(src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PLACEHOLDER = re.compile(r"^(?:\{(static|attach|filename)\}|\|(static|attach|filename)\|)")
 
 
-def markdown_references(text: str) -> Iterator[tuple[int, str]]:
-    """(line, target) of every link and image in Markdown, outside fenced code."""
+def markdown_references(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(line, target, is an image) of every link and image in Markdown, outside fenced code."""
     fence: str | None = None
     for number, row in enumerate(text.split("\n"), start=1):
         stripped = row.lstrip()
@@ -45,12 +45,15 @@ def markdown_references(text: str) -> Iterator[tuple[int, str]]:
             continue
         if fence:
             continue
-        for pattern in (_MD_LINK, _MD_REFERENCE, _HTML_REFERENCE):
-            for match in pattern.finditer(row):
-                yield number, match.group(1)
+        for match in _MD_LINK.finditer(row):
+            yield number, match.group(2), match.group(1) == "!"
+        for match in _MD_REFERENCE.finditer(row):
+            yield number, match.group(1), False
+        for match in _HTML_REFERENCE.finditer(row):
+            yield number, match.group(2), match.group(1).lower() == "src"
 
 
-def reference_problem(root: Path, source: Path, target: str) -> str | None:
+def reference_problem(root: Path, source: Path, target: str, image: bool = False) -> str | None:
     """Why a link from ``source`` to ``target`` cannot work, or None if it can (or is external).
 
     Links with ``{static}``, ``{attach}`` or ``{filename}`` must name a file that
@@ -59,6 +62,12 @@ def reference_problem(root: Path, source: Path, target: str) -> str | None:
     source folder, so it is refused with the fix.
     """
     target = target.strip()
+    if image and (target.startswith("//") or re.match(r"^https?:", target, re.IGNORECASE)):
+        return (
+            f"loads {target[:60]} from another website; the site loads nothing from other "
+            "sites (residents' privacy, and the Content-Security-Policy blocks it): save the "
+            "image next to the update and write {static}name.jpg"
+        )
     placeholder = _PLACEHOLDER.match(target)
     if placeholder:
         rest = target[placeholder.end() :]

@@ -209,8 +209,8 @@ class _Loader:
 
     def check_references(self, path: Path, text: str) -> None:
         """Images and links in Markdown that point at files must point at files that exist."""
-        for line, target in markdown_references(text):
-            message = reference_problem(self.root, path, target)
+        for line, target, image in markdown_references(text):
+            message = reference_problem(self.root, path, target, image)
             if message:
                 self.problem(path, line, message)
 
