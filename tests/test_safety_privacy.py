@@ -89,7 +89,7 @@ def test_validate_warns_and_strict_fails(mini_copy: Path) -> None:
     where = "neighbourhoods/alpha/updates/2026-11-21-appeal.md"
     for line, needle in ((5, "'SY8 2AB'"), (7, "'07700 900 456'"), (7, "'dave@example.com'")):
         assert f"{where}:{line}: warning: contains" in report and needle in report, report
-    assert f"{where}:8: warning: contains what looks like a vehicle registration 'AB12 CDE'" in (
+    assert f"{where}:7: warning: contains what looks like a vehicle registration 'AB12 CDE'" in (
         report
     )
     assert "0800 555 111" not in report and "101" not in report.replace("2026", "")
