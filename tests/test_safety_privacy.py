@@ -92,7 +92,8 @@ def test_validate_warns_and_strict_fails(mini_copy: Path) -> None:
     assert f"{where}:7: warning: contains what looks like a vehicle registration 'AB12 CDE'" in (
         report
     )
-    assert "0800 555 111" not in report and "101" not in report.replace("2026", "")
+    for allowed in ("'0800 555 111'", "'101'", "'999'", "neighbourhoods@westmercia"):
+        assert allowed not in report
     assert "4 warning(s)" in report
 
     strict = io.StringIO()
