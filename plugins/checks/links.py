@@ -69,8 +69,6 @@ def _link_problem(output: Output, rel: str, url: str) -> str | None:
     path = output.site_path(url, rel)
     if path is None:
         return None
-    if path.startswith("../"):
-        return f"links to '{url}', which is outside the site"
     target = output.page_for(path)
     if not (output.folder / target).is_file():
         return f"links to '{url}', but the built site has no {target}"

@@ -228,8 +228,6 @@ class Output:
         normalised = posixpath.normpath(unquote(path))
         if normalised in {"/", "."}:
             return ""
-        if normalised.startswith(".."):
-            return "../"
         keep_slash = path.endswith("/")
         return normalised.lstrip("/") + ("/" if keep_slash else "")
 
