@@ -37,7 +37,7 @@ LOCALE = ("C",)
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
-PLUGINS = ["neighbourhoods"]
+PLUGINS = ["neighbourhoods", "feeds", "calendars"]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]
@@ -111,7 +111,7 @@ CATEGORY_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-FEED_MAX_ITEMS = 50
+FEED_MAX_ITEMS = 50  # per feed, newest first (plugins/feeds)
 
 # -- Output ---------------------------------------------------------------------------
 OUTPUT_PATH = str(HERE / "output")
