@@ -190,7 +190,7 @@ class _Loader:
             return None
         if data is None:
             if name == "area.yaml":
-                self.problem(path, 1, "is empty; it needs at least name, district, summary, contact")
+                self.problem(path, 1, "is empty; it needs name, district, summary and contact")
                 return None
             data = []
         try:
