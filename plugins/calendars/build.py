@@ -35,8 +35,8 @@ def site_domain(siteurl: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise CalendarSettingsError(
             f"SITEURL is {siteurl!r}, but calendars need the site's full address, e.g. "
-            "SITEURL = \"https://neighbourhoods.westmercia.police.uk\" in publishconf.py "
-            "or \"http://localhost:8000\" in pelicanconf.py"
+            'SITEURL = "https://neighbourhoods.westmercia.police.uk" in publishconf.py '
+            'or "http://localhost:8000" in pelicanconf.py'
         )
     return parts.hostname
 

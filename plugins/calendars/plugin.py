@@ -50,9 +50,7 @@ def on_initialized(pelican: Any) -> None:
     """Check SITEURL and give templates the calendar URLs."""
     settings = pelican.settings
     site_domain(settings.get("SITEURL", ""))
-    settings.setdefault("JINJA_GLOBALS", {})["calendar_links"] = CalendarLinks(
-        settings["SITEURL"]
-    )
+    settings.setdefault("JINJA_GLOBALS", {})["calendar_links"] = CalendarLinks(settings["SITEURL"])
 
 
 def get_generators(pelican: Any) -> type[Generator]:

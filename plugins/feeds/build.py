@@ -49,8 +49,8 @@ def site_domain(siteurl: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise FeedSettingsError(
             f"SITEURL is {siteurl!r}, but feeds and calendars need the site's full address, "
-            "e.g. SITEURL = \"https://neighbourhoods.westmercia.police.uk\" in publishconf.py "
-            "or \"http://localhost:8000\" in pelicanconf.py"
+            'e.g. SITEURL = "https://neighbourhoods.westmercia.police.uk" in publishconf.py '
+            'or "http://localhost:8000" in pelicanconf.py'
         )
     return parts.hostname
 
@@ -197,6 +197,7 @@ class FeedWriter:
         feed.title(spec.title)
         feed.description(spec.description)  # RSS description and Atom subtitle
         feed.language(self.language)
+        feed.docs("https://www.rssboard.org/rss-specification")
         feed.author(name=self.force_author.name, email=self.force_author.email)
         feed.rights(f"© {self.force_name}. Open Government Licence v3.0.")
         if self.icon:
