@@ -113,6 +113,10 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 FEED_MAX_ITEMS = 50
 
+# -- Review and publishing --------------------------------------------------------------
+# Owners of everything outside the area folders in .github/CODEOWNERS (invoke codeowners).
+CODEOWNERS_DEFAULT = ["@westmercia/neighbourhood-web"]
+
 # -- Output ---------------------------------------------------------------------------
 OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
