@@ -20,11 +20,9 @@ from typing import Any
 
 import pytest
 import yaml
-
+from conftest import MINI, PROJECT
 from neighbourhoods.build import run_validate
 from neighbourhoods.site import load_site
-
-from conftest import MINI, PROJECT
 
 GUIDE = PROJECT / "CONTRIBUTING.md"
 BLOCK = re.compile(r"```(\w+)\n(.*?)\n```", re.S)

@@ -347,7 +347,7 @@ class _EntryDumper(yaml.SafeDumper):
 
 
 _EntryDumper.add_representer(
-    _Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, "\"")
+    _Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, '"')
 )
 
 
@@ -433,7 +433,13 @@ def new_event(
         booking=booking.strip() if booking else None,
     )
     block = _render_entry(entry)
-    old_text = path.read_text(encoding="utf-8-sig") if path.exists() else None
+    # Read and write the text as it is (byte-order mark, CRLF line ends and all).
+    old_text = path.read_bytes().decode("utf-8") if path.exists() else None
+    if record.events and old_text is not None and not re.search(r"^-[ \t]", old_text, re.M):
+        raise EditingError(
+            f"{rel} is not written as a list of '- id: …' blocks, so this tool cannot add to it "
+            "safely; add the event by hand (see CONTRIBUTING.md). The file was not changed."
+        )
     new_text = _append_entry(old_text, block, _schema_line(path, "events.schema.json"))
     _write_atomic(path, new_text)
     problems = [p for p in load_site(root).errors if p.path == rel]
@@ -465,17 +471,18 @@ def _entry_count(path: Path) -> int:
 
 def _append_entry(old: str | None, block: str, schema_line: str) -> str:
     """The new text of an events file with ``block`` (one ``- id: …`` item) added."""
-    if old is None or not old.strip():
+    if old is None or not old.strip("\ufeff \t\r\n"):
         return f"{schema_line}\n{block}"
-    text = old.replace("\r\n", "\n")
-    data = yaml.safe_load(text)
+    newline = "\r\n" if "\r\n" in old else "\n"
+    block = block.replace("\n", newline)
+    data = yaml.safe_load(old.lstrip("\ufeff"))
     if data in (None, []):
         # Only comments, or an empty list written as []: keep the comments, drop the [].
-        kept = [row for row in text.split("\n") if not row.strip() or row.lstrip().startswith("#")]
-        return "\n".join(kept).rstrip("\n") + "\n" + block
-    if not text.endswith("\n"):
-        text += "\n"
-    separator = "\n" if re.search(r"\n\s*\n- ", text) else ""
+        rows = old.split(newline)
+        kept = [row for row in rows if not row.strip() or row.lstrip("\ufeff ").startswith("#")]
+        return newline.join(kept).rstrip("\r\n") + newline + block
+    text = old if old.endswith(newline) else old + newline
+    separator = newline if re.search(r"\n[ \t]*\r?\n- ", text) else ""
     return text + separator + block
 
 
