@@ -85,12 +85,14 @@ def priorities_in_order(priorities: Iterable[Priority]) -> list[Priority]:
 
 def group_by_district(areas: Iterable[Any]) -> list[tuple[str, list[Any]]]:
     ordered = sorted(areas, key=lambda a: (a.area.district.casefold(), a.name.casefold()))
-    return [(district, list(group)) for district, group in groupby(ordered, lambda a: a.area.district)]
+    grouped = groupby(ordered, lambda a: a.area.district)
+    return [(district, list(group)) for district, group in grouped]
 
 
 def group_by_letter(areas: Iterable[Any]) -> list[tuple[str, list[Any]]]:
     ordered = sorted(areas, key=lambda a: a.name.casefold())
-    return [(letter, list(group)) for letter, group in groupby(ordered, lambda a: a.name[:1].upper())]
+    grouped = groupby(ordered, lambda a: a.name[:1].upper())
+    return [(letter, list(group)) for letter, group in grouped]
 
 
 def mailto(email: str, subject: str | None = None) -> str:
