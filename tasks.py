@@ -213,6 +213,7 @@ def report(c, markdown=False, output=None, content_root=None):
 def livereload(c, port=8000, content_root=None, output=None):
     """Build, serve at http://localhost:PORT and rebuild within seconds of any change."""
     from livereload import Server
+
     from neighbourhoods.build import quiet_pelican_logging
     from neighbourhoods.editing import Rebuilder, watch_paths
 

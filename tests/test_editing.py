@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from conftest import PROJECT, build
+
 from neighbourhoods.editing import (
     SUMMARY_PLACEHOLDER,
     EditingError,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neighbourhoods.problems import Problem
 from test_editing import invoke
+
+from neighbourhoods.problems import Problem
 
 
 def break_content(root: Path) -> None:

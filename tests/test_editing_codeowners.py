@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT
+from test_editing import invoke
+
 from neighbourhoods.build import pelican_settings
 from neighbourhoods.editing import EditingError, codeowners_text, write_codeowners
 from neighbourhoods.site import load_site
-from test_editing import invoke
 
 COMMITTED = PROJECT / ".github" / "CODEOWNERS"
 

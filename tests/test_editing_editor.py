@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from conftest import PROJECT
+
 from neighbourhoods.models import FILE_MODELS
 
 PREFIX = "# yaml-language-server: $schema="

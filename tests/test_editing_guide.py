@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import MINI, PROJECT
+
 from neighbourhoods.build import run_validate
 from neighbourhoods.site import load_site
 

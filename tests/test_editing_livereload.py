@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from conftest import PROJECT
+
 from neighbourhoods.editing import Rebuilder, watch_paths
 
 UPDATE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols.md"

@@ -10,6 +10,8 @@ from pathlib import Path
 import brotli
 import pytest
 from conftest import MINI
+from test_editing import invoke
+
 from neighbourhoods.editing import (
     PUBLISH_MARKER,
     EditingError,
@@ -20,7 +22,6 @@ from neighbourhoods.editing import (
     deploy_rsync,
     parse_target,
 )
-from test_editing import invoke
 
 TEXT = ["index.html", "theme/site.css", "js/app.js", "feed.xml", "data.json", "map.svg",
         "events.ics", "feed.rss", "feed.atom", "robots.txt"]  # fmt: skip

@@ -598,7 +598,8 @@ REPORT_COLUMNS = ("Area", "Last update", "Reviews overdue", "Past events still l
 
 def _cells(row: AreaFreshness, today: dt.date) -> list[str]:
     days = row.days_since_update(today)
-    last = f"{row.last_update.isoformat()} ({days} days ago)" if row.last_update else "never"
+    ago = {0: "today", 1: "yesterday"}.get(days or 0, f"{days} days ago")
+    last = f"{row.last_update.isoformat()} ({ago})" if row.last_update else "never"
     return [
         f"{row.name} ({row.slug})",
         last,
