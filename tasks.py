@@ -239,10 +239,12 @@ def livereload(c, port=8000, content_root=None, output=None):
 def publish(c, target=None, content_root=None, output=None):
     """Build with publishconf.py, add .gz and .br copies, and deploy to the target."""
     from neighbourhoods.build import pelican_settings, run_build
+    from neighbourhoods.editing import parse_target
     from neighbourhoods.editing import publish as deploy
 
     config = HERE / "publishconf.py"
     destination = target or pelican_settings(config).get("PUBLISH_TARGET") or ""
+    _editing_call(parse_target, destination)  # a missing target is reported before building
     folder = Path(output or OUTPUT)
     _exit(run_build(config=config, content_root=content_root, output=folder))
     _editing_call(deploy, folder, destination, repo=Path(content_root or HERE))

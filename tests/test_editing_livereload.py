@@ -57,6 +57,15 @@ def test_rebuilder_keeps_the_last_good_build(mini_copy: Path, tmp_path: Path) ->
     }  # fmt: skip
 
 
+def test_a_code_change_rebuilds_in_a_fresh_process(mini_copy: Path, tmp_path: Path) -> None:
+    messages: list[str] = []
+    rebuild = Rebuilder(content_root=mini_copy, output=tmp_path / "out", log=messages.append)
+    rebuild.code_mtime = 0.0  # as if a plugin had just been saved
+    assert rebuild() is True
+    assert (tmp_path / "out" / PAGE).is_file()
+    assert rebuild.code_mtime > 0 and messages[-1].startswith("Rebuilt in")
+
+
 def test_livereload_serves_and_rebuilds_after_an_edit(mini_copy: Path, tmp_path: Path) -> None:
     port, output = free_port(), tmp_path / "out"
     command = [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), "livereload",

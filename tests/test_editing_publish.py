@@ -112,6 +112,13 @@ def test_invoke_publish_to_a_folder(tmp_path: Path) -> None:
     assert (target / "index.html").is_file()
 
 
+def test_invoke_publish_without_a_target_builds_nothing(tmp_path: Path) -> None:
+    result = invoke("publish", "--output", str(tmp_path / "out"), env={"PUBLISH_TARGET": ""})
+    assert result.returncode == 1
+    assert "No publish target: set PUBLISH_TARGET" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_folder_target_safety(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     home = tmp_path / "someones-home"
