@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from neighbourhoods.build import build_site
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -201,7 +201,9 @@ def test_self_intersecting_boundary(mini_copy: Path) -> None:
     bowtie = [[-2.76, 52.34], [-2.68, 52.40], [-2.68, 52.34], [-2.76, 52.40], [-2.76, 52.34]]
     _boundary(mini_copy, bowtie)
     message = only(mini_copy)
-    assert message.startswith("neighbourhoods/alpha/boundary.geojson:6: the boundary crosses itself")
+    assert message.startswith(
+        "neighbourhoods/alpha/boundary.geojson:6: the boundary crosses itself"
+    )
 
 
 def test_boundary_outside_the_uk(mini_copy: Path) -> None:
