@@ -19,14 +19,12 @@ import feedparser
 import lxml.etree
 import lxml.html
 import pytest
-
-# Imported before any build: Pelican switches the process to the "C" locale, after which
-# axe-playwright-python can no longer read its (UTF-8) axe.min.js with the default codec.
 from axe_playwright_python.sync_playwright import Axe
 from conftest import MINI, PROJECT, build
-from feeds.build import FeedSettingsError, make_links_absolute
 from pelican import signals
 from playwright.sync_api import sync_playwright
+
+from feeds.build import FeedSettingsError, make_links_absolute
 
 SITEURL = "http://localhost:8000"
 ATOM = "{http://www.w3.org/2005/Atom}"

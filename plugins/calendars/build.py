@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
+
 from neighbourhoods.markup import plain_text, render_markdown
 
 TZID = "Europe/London"

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
+
 from neighbourhoods.markup import plain_text
 
 #: Used for the ``updated`` date of a feed that has no entries and a site with no updates
