@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import build
-from neighbourhoods.problems import ContentError
 from pelican import signals
+
+from neighbourhoods.problems import ContentError
 
 MARKET = "neighbourhoods/alpha/updates/2026-11-20-market-patrols.md"
 APPEAL = "neighbourhoods/alpha/updates/2026-06-15-summer-appeal.md"

@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
-from checks.output import parse_css, parse_html, parse_ics, parse_xml
 from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from checks.output import parse_css, parse_html, parse_ics, parse_xml
 from neighbourhoods.markup import plain_text, render_markdown, sanitise
 from neighbourhoods.privacy import PrivacyRules, scan
 from neighbourhoods.references import markdown_references, reference_problem

@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from checks.links import check_output
 from conftest import PROJECT, SOURCE_DATE_EPOCH
+
+from checks.links import check_output
 
 SITEURL = "http://localhost:8000"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build
+
 from neighbourhoods.build import BuildFailed
 from neighbourhoods.problems import ContentError
 

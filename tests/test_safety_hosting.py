@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, build
-from neighbourhoods.problems import ContentError
 
 from hosting import HostingSettingError, security_txt
+from neighbourhoods.problems import ContentError
 
 HOSTING = PROJECT / "hosting"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import MINI, build
+
 from neighbourhoods.markup import plain_text, render_markdown, sanitise
 
 EVIL = "evil.example"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, PROJECT, SOURCE_DATE_EPOCH, build
+
 from neighbourhoods.build import run_validate
 from neighbourhoods.yamlfile import ContentFileError, parse_yaml
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+
 from neighbourhoods.build import pelican_settings, run_validate
 from neighbourhoods.privacy import PrivacyRules, scan
 
