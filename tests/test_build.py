@@ -123,9 +123,7 @@ def test_area_page_shows_only_upcoming_events_and_an_empty_state(
 
 
 def test_priorities_show_you_said_we_did(sample_output: Path, model) -> None:
-    closed = [
-        (r, p) for r in model.areas.values() for p in r.priorities if p.status == "closed"
-    ]
+    closed = [(r, p) for r in model.areas.values() for p in r.priorities if p.status == "closed"]
     assert closed, "the sample site should have a closed priority with its outcome"
     record, priority = closed[0]
     area = page(sample_output, record.url)

@@ -45,6 +45,8 @@ PAYLOAD = (
 FILE_PAYLOAD = re.sub(r'src="https://[^"]+"', 'src="/theme/favicon.svg"', PAYLOAD)
 #: Short enough for fields limited to 200 or 300 characters.
 SHORT = "<script>alert('s1')</script><img src=x onerror=alert('s2')>\"'><b onclick=alert(3)>b</b>"
+#: In Markdown files an image that does not exist is refused too.
+SHORT_FILE = SHORT.replace("src=x", "src=/theme/favicon.svg")
 
 DANGEROUS_TAGS = {
     "script", "iframe", "object", "embed", "form", "input", "button", "style", "base",
@@ -121,12 +123,18 @@ def audit_file(path: Path, name: str) -> list[str]:
                 found.append(f"{name}: raw '{marker}'")
     elif path.suffix in {".xml", ".atom", ".rss"}:
         root = ET.fromstring(text.encode("utf-8"))
+        parents = {child: parent for parent in root.iter() for child in parent}
         for element in root.iter():
             tag = element.tag.rsplit("}", 1)[-1]
+            parent = parents.get(element)
+            in_item = parent is not None and parent.tag.rsplit("}", 1)[-1] in {"item", "entry"}
             value = element.text or ""
-            if tag == "title" and "<" in value:
-                found.append(f"{name}: a title holds markup: {value[:60]}")
-            if tag in {"content", "summary", "description"} and value:
+            # An update's title is plain text (tags stripped), in Atom and RSS alike.
+            if tag == "title" and in_item and re.search(r"<\s*[a-z]", value):
+                found.append(f"{name}: an update's title holds markup: {value[:60]}")
+            # HTML in Atom (type="html") and in RSS item descriptions, which readers render.
+            is_html = element.get("type") == "html" or (tag == "description" and in_item)
+            if tag in {"content", "summary", "description", "encoded"} and is_html and value:
                 found += audit_html(value, f"{name} <{tag}>")
             for attr, attr_value in element.attrib.items():
                 if attr_value.strip().lower().startswith(("javascript:", "vbscript:", "data:")):
@@ -135,8 +143,11 @@ def audit_file(path: Path, name: str) -> list[str]:
         unfolded = re.sub(r"\r?\n[ \t]", "", text)
         for row in unfolded.splitlines():
             key = row.split(":", 1)[0].split(";")[0]
-            if key in {"SUMMARY", "LOCATION", "DESCRIPTION"} and re.search(r"<\s*[a-z]", row):
-                found.append(f"{name}: {key} holds markup: {row[:60]}")
+            # Calendar text is plain: Markdown must arrive as words, not as rendered HTML.
+            if key == "DESCRIPTION" and re.search(r"<(p|a href|strong|em|ul|li)[ >]", row):
+                found.append(f"{name}: {key} holds rendered HTML: {row[:60]}")
+            if key == "X-ALT-DESC":
+                found += audit_html(row.split(":", 1)[-1], f"{name} X-ALT-DESC")
             if key == "URL" and "javascript:" in row.lower():
                 found.append(f"{name}: {row[:60]}")
     elif path.suffix in {".txt", ".js", ".css", ".json"} and (
@@ -191,15 +202,15 @@ def _hostile_site(root: Path) -> None:
     (alpha / "events.yaml").write_text(yaml.safe_dump(events, allow_unicode=True))
 
     head = (
-        f"Title: Market {SHORT}\nDate: 2026-11-22 10:00\nCategory: Crime update\n"
-        f"Summary: {SHORT}\nAuthor: {SHORT}\nAreas: beta\n\n"
+        f"Title: Market {SHORT_FILE}\nDate: 2026-11-22 10:00\nCategory: Crime update\n"
+        f"Summary: {SHORT_FILE}\nAuthor: {SHORT_FILE}\nAreas: beta\n\n"
     )
     (alpha / "updates" / "2026-11-22-hostile.md").write_text(head + FILE_PAYLOAD + "\n")
     (root / "content" / "updates" / "2026-11-23-hostile.md").write_text(
         head.replace("Areas: beta\n", "") + FILE_PAYLOAD + "\n"
     )
     (root / "content" / "pages" / "about.md").write_text(
-        f"Title: About {SHORT}\nSlug: about\nSummary: {SHORT}\n\n{FILE_PAYLOAD}\n"
+        f"Title: About {SHORT_FILE}\nSlug: about\nSummary: {SHORT_FILE}\n\n{FILE_PAYLOAD}\n"
     )
 
 

@@ -115,8 +115,11 @@ def parse_xml(text: str) -> Document:
         line = exc.position[0] if exc.position else None
         document.links.append(Link(f"!invalid-xml {exc}", line))
         return document
+    parents = {child: parent for parent in root.iter() for child in parent}
     for element in root.iter():
         name = _local(element.tag)
+        parent = parents.get(element)
+        in_item = parent is not None and _local(parent.tag) in {"item", "entry"}
         if name == "link":
             href = element.get("href")
             if href:
@@ -127,7 +130,11 @@ def parse_xml(text: str) -> Document:
             document.links.append(Link(element.text.strip(), None, name))
         elif name == "enclosure" and element.get("url"):
             document.links.append(Link(element.get("url", ""), None, name))
-        elif name in {"content", "summary", "description"} and "<" in (element.text or ""):
+        elif (
+            name in {"content", "summary", "description", "encoded"}
+            and (element.get("type") == "html" or (name in {"description", "encoded"} and in_item))
+            and "<" in (element.text or "")
+        ):
             for link in parse_html(element.text or "").links:
                 document.links.append(Link(link.url, None, f"{name} {link.tag}"))
     return document

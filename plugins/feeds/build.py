@@ -9,6 +9,7 @@ always overridden.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -180,7 +181,8 @@ class FeedWriter:
         entry.category(term=category.name, label=category.name, scheme=self.category_scheme)
         summary = plain_text(getattr(update, "summary", None))
         if summary:
-            entry.summary(summary)
+            # RSS readers treat <description> as HTML: escape the plain text for them.
+            entry.summary(html.escape(summary, quote=False), type="html")
         content = make_links_absolute(update.content, url)
         if content:
             entry.content(content, type="html")

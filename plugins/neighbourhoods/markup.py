@@ -15,7 +15,7 @@ rewritten to match, so that content can never take over an id the theme uses
 
 from __future__ import annotations
 
-import html
+import html as html_entities
 import re
 from functools import lru_cache
 
@@ -55,18 +55,31 @@ def _content_id(value: str) -> str:
     return ID_PREFIX + _ID_CHARS.sub("-", value).strip("-")
 
 
-def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "id":
-        return _content_id(value) if value.strip() else None
-    if tag == "a" and attribute == "href" and value.startswith("#") and len(value) > 1:
-        return "#" + _content_id(value[1:])
-    if tag == "img" and attribute == "src" and _OFF_SITE.match(value):
-        return None  # no third-party requests: images come from the site itself
-    return value
+_ID_ATTRIBUTE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def _attribute_filter(own_ids: set[str]):  # type: ignore[no-untyped-def]
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return _content_id(value) if value.strip() else None
+        if tag == "a" and attribute == "href" and value.startswith("#") and len(value) > 1:
+            # A link to an id in this same content follows it into the namespace; a link
+            # to one of the page's own sections (#priorities, #main) is left alone.
+            target = html_entities.unescape(value[1:])
+            return "#" + _content_id(target) if target in own_ids else value
+        if tag == "img" and attribute == "src" and _OFF_SITE.match(value):
+            return None  # no third-party requests: images come from the site itself
+        return value
+
+    return keep
 
 
 def sanitise(html: str) -> str:
     """Clean HTML against the allow-list; links get rel="noopener noreferrer"."""
+    own_ids = {
+        next(g for g in match.groups() if g is not None) for match in _ID_ATTRIBUTE.finditer(html)
+    }
+    own_ids |= {_content_id(i) for i in own_ids}
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -74,7 +87,7 @@ def sanitise(html: str) -> str:
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=_filter_attribute,
+        attribute_filter=_attribute_filter(own_ids),
     )
 
 
@@ -95,4 +108,4 @@ def plain_text(value: str | None) -> str:
     """Text with any HTML tags removed, for titles, feeds and calendars."""
     if not value:
         return ""
-    return html.unescape(nh3.clean(value, tags=set(), attributes={})).strip()
+    return html_entities.unescape(nh3.clean(value, tags=set(), attributes={})).strip()

@@ -29,7 +29,9 @@ def _rel(root: Path, path: Path) -> str:
 
 _MD_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)")
-_HTML_REFERENCE = re.compile(r"""\b(src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_HTML_REFERENCE = re.compile(
+    r"""\b(src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PLACEHOLDER = re.compile(r"^(?:\{(static|attach|filename)\}|\|(static|attach|filename)\|)")
 
@@ -50,7 +52,8 @@ def markdown_references(text: str) -> Iterator[tuple[int, str, bool]]:
         for match in _MD_REFERENCE.finditer(row):
             yield number, match.group(1), False
         for match in _HTML_REFERENCE.finditer(row):
-            yield number, match.group(2), match.group(1).lower() == "src"
+            target = next(g for g in match.groups()[1:] if g is not None)
+            yield number, target, match.group(1).lower() == "src"
 
 
 def reference_problem(root: Path, source: Path, target: str, image: bool = False) -> str | None:
@@ -89,7 +92,7 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
             f"links to '{target}', but there is no file {_rel(root, resolved)}; check the name "
             "(capitals matter) or add the file"
         )
-    if "." not in Path(wanted).name:
+    if "." not in Path(wanted).name and not image:
         return None  # a page address such as ../beta/, checked in the built site
     if exists:
         return (
