@@ -84,6 +84,8 @@ def test_no_target_explains_how_to_set_one() -> None:
 def test_invoke_publish_to_a_folder(tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(MINI, root)
+    # A page nothing links to, so that removing it leaves no broken link behind.
+    (root / "content/pages/extra.md").write_text("Title: Extra\n\nFor a while.\n", "utf-8")
     output, target = tmp_path / "output", tmp_path / "www"
     args = [
         "publish",
@@ -106,9 +108,9 @@ def test_invoke_publish_to_a_folder(tmp_path: Path) -> None:
     # A page that is no longer built is removed from the target at the next publish.
     (target / "old-page").mkdir()
     (target / "old-page/index.html").write_text("gone", "utf-8")
-    (root / "content/pages/about.md").unlink()
+    (root / "content/pages/extra.md").unlink()
     assert invoke(*args).returncode == 0
-    assert not (target / "old-page").exists() and not (target / "about").exists()
+    assert not (target / "old-page").exists() and not (target / "extra").exists()
     assert (target / "index.html").is_file()
 
 

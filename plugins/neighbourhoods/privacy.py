@@ -24,8 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Numbers that are never personal: emergency, non-emergency, NHS, text relay.
-ALWAYS_ALLOWED_PHONES = frozenset({"999", "101", "111", "112", "18000"})
+#: Numbers that are never personal: emergency, non-emergency, NHS, text relay, Crimestoppers.
+ALWAYS_ALLOWED_PHONES = frozenset({"999", "101", "111", "112", "18000", "0800555111"})
 
 # A UK phone number: 0 or +44 then 9 or 10 more digits, with spaces, hyphens,
 # dots or brackets between groups. It must not sit inside a longer run of
