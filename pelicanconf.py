@@ -34,7 +34,7 @@ PATH = str(HERE)  # the content root: holds content/ and neighbourhoods/
 AUTHOR = "Safer Neighbourhood Team"
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
-LOCALE = ("C",)
+LOCALE = ("en_GB.UTF-8", "C.UTF-8", "C.utf8")  # English month names, UTF-8 I/O
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]

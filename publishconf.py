@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.append(os.path.dirname(__file__))
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SITEURL", "https://neighbourhoods.westmercia.police.uk")
 RELATIVE_URLS = False

@@ -80,3 +80,23 @@ def schemas(c, check=False):
     if check and stale:
         print("Out of date: " + ", ".join(stale) + " (run: .venv/bin/invoke schemas)")
         sys.exit(1)
+
+
+@task(
+    help={
+        "areas": "Number of synthetic areas (default 1000).",
+        "updates": "Number of synthetic updates (default 20000).",
+        "no_build": "Only time validation, not the full build.",
+    }
+)
+def bench(c, areas=1000, updates=20000, no_build=False):
+    """Time validation and a full build on synthetic national-scale content."""
+    import logging
+
+    sys.path.insert(0, str(HERE))
+    from benchmarks.scale import run
+
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+    results = run(int(areas), int(updates), build=not no_build)
+    for key, value in results.items():
+        print(f"{key:>14}: {value:,.2f}" if isinstance(value, float) else f"{key:>14}: {value:,}")

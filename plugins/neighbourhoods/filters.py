@@ -85,12 +85,23 @@ def priorities_in_order(priorities: Iterable[Priority]) -> list[Priority]:
 
 def group_by_district(areas: Iterable[Any]) -> list[tuple[str, list[Any]]]:
     ordered = sorted(areas, key=lambda a: (a.area.district.casefold(), a.name.casefold()))
-    return [(district, list(group)) for district, group in groupby(ordered, lambda a: a.area.district)]
+    grouped = groupby(ordered, lambda a: a.area.district)
+    return [(district, list(group)) for district, group in grouped]
 
 
 def group_by_letter(areas: Iterable[Any]) -> list[tuple[str, list[Any]]]:
     ordered = sorted(areas, key=lambda a: a.name.casefold())
-    return [(letter, list(group)) for letter, group in groupby(ordered, lambda a: a.name[:1].upper())]
+    grouped = groupby(ordered, lambda a: a.name[:1].upper())
+    return [(letter, list(group)) for letter, group in grouped]
+
+
+def map_link(where: Any, zoom: int = 17) -> str:
+    """An OpenStreetMap link centred on a patrol's point or polygon."""
+    from .geo import patrol_shape
+
+    centre = patrol_shape(where).centroid
+    lat, lon = f"{centre.y:.5f}", f"{centre.x:.5f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={zoom}/{lat}/{lon}"
 
 
 def mailto(email: str, subject: str | None = None) -> str:
@@ -116,5 +127,6 @@ FILTERS = {
     "patrol_days": patrol_days,
     "group_by_letter": group_by_letter,
     "mailto": mailto,
+    "map_link": map_link,
     "status_class": status_class,
 }

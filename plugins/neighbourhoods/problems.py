@@ -193,10 +193,9 @@ def data_loc(data: Any, loc: Loc) -> Loc:
     result: list[str | int] = []
     current = data
     for step in loc:
-        if isinstance(current, dict) and step in current:
-            current = current[step]
-            result.append(step)
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+        in_dict = isinstance(current, dict) and step in current
+        in_list = isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
+        if in_dict or in_list:
             current = current[step]
             result.append(step)
         elif isinstance(current, dict | list):

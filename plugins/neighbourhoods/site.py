@@ -135,8 +135,8 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _suggest(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+def _suggest(name: str, choices: list[str], n: int = 1) -> str:
+    close = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
     if not close:
         return ""
     return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
@@ -154,6 +154,9 @@ class _Loader:
     def __init__(self, root: Path, build_date: dt.date) -> None:
         self.root = root
         self.site = Site(root=root, build_date=build_date)
+        #: (area slug, file name) pairs that could not be loaded; their errors are
+        #: reported once, and references into them are not reported again.
+        self.broken: set[tuple[str, str]] = set()
 
     # -- reporting -------------------------------------------------------
     def problem(
@@ -190,7 +193,7 @@ class _Loader:
             return None
         if data is None:
             if name == "area.yaml":
-                self.problem(path, 1, "is empty; it needs at least name, district, summary, contact")
+                self.problem(path, 1, "is empty; it needs name, district, summary and contact")
                 return None
             data = []
         try:
@@ -252,6 +255,7 @@ class _Loader:
         self.check_folder_contents(folder)
         loaded = self.load_model(area_file, "area.yaml")
         if loaded is None:
+            self.broken.add((slug, "area.yaml"))
             return
         record = AreaRecord(slug=slug, folder=_rel(self.root, folder), area=loaded[0])
         self.check_photos(record, loaded[2], area_file)
@@ -264,7 +268,9 @@ class _Loader:
             path = folder / name
             if path.exists():
                 result = self.load_model(path, name)
-                if result is not None:
+                if result is None:
+                    self.broken.add((slug, name))
+                else:
                     setattr(record, attr, list(result[0]))
                     lines[name] = result[2]
                     self.check_unique_ids(path, result[0], result[2])
@@ -340,11 +346,12 @@ class _Loader:
     def check_area_links(self, record: AreaRecord, line_maps: dict[str, LineMap]) -> None:
         folder = self.root / record.folder
         patrol_ids = [p.id for p in record.patrols]
+        patrols_unreadable = (record.slug, "patrols.yaml") in self.broken
         if record.priorities:
             lines = line_maps["priorities.yaml"]
             for index, priority in enumerate(record.priorities):
                 for n, patrol_id in enumerate(priority.patrols):
-                    if patrol_id not in patrol_ids:
+                    if patrol_id not in patrol_ids and not patrols_unreadable:
                         self.problem(
                             folder / "priorities.yaml",
                             lines.line_for((index, "patrols", n)),
@@ -434,16 +441,19 @@ class _Loader:
                 continue
             areas = [home] if home else []
             for slug in meta.areas:
+                if (slug, "area.yaml") in self.broken:
+                    continue
                 if slug not in self.site.areas:
                     self.problem(
                         path,
                         lines.line_for(("areas",)),
-                        f"there is no area '{slug}'{_suggest(slug, area_slugs)}",
+                        f"there is no area '{slug}'{_suggest(slug, area_slugs, 3)}",
                         "areas",
                     )
                 elif slug not in areas:
                     areas.append(slug)
-            if meta.priority:
+            unreadable = any((a, "priorities.yaml") in self.broken for a in areas)
+            if meta.priority and not unreadable:
                 known = [p.id for a in areas for p in self.site.areas[a].priorities if a]
                 if meta.priority not in known:
                     where = f"the priorities of {', '.join(areas)}" if areas else "any area"
