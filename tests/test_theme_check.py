@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, build
+
 from neighbourhoods.build import run_build
 from neighbourhoods.problems import ContentError
 from theme_check import DEFAULT_COLOURS, contrast

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import itertools
@@ -9,9 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MINI, build
 from lxml import html as lxml_html
-from neighbourhoods.build import pelican_settings
 from theme_pages import NOT_FOUND, page_types, url_path
+
+from neighbourhoods.build import pelican_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS = pelican_settings(PROJECT / "pelicanconf.py")
@@ -154,8 +157,12 @@ def test_dates_are_in_time_elements(pages: dict) -> None:
             else:
                 dt.date.fromisoformat(value)
             times += 1
-        text = doc.xpath("string(//main)")
-        # Any "20 November 2026" style date in the page text sits inside a <time>.
+        # Any "20 November 2026" style date the theme writes sits inside a <time>
+        # (dates inside editors' Markdown, the .prose blocks, are their words).
+        main = copy.deepcopy(doc.xpath("//main")[0])
+        for prose in main.xpath(".//*[contains(@class, 'prose')]"):
+            prose.drop_tree()
+        text = main.text_content()
         dated = re.findall(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"
                            r"September|October|November|December) \d{4}\b", text)  # fmt: skip
         in_time = " ".join(t.text_content() for t in doc.iter("time"))
@@ -217,3 +224,20 @@ def test_pagination_links_are_numbered_and_marked(sample_output: Path) -> None:
     current = nav.xpath(".//a[@aria-current='page']")
     assert [" ".join(a.text_content().split()) for a in current] == ["Page 2"]
     assert nav.xpath(".//a[@rel='prev']/@href") == [f"{SITEURL}/updates/"]
+
+
+def test_an_areas_update_list_paginates(tmp_path: Path) -> None:
+    """Alpha has three updates: at one a page, its list has pages 2 and 3, linked both ways."""
+    output = build(
+        MINI,
+        tmp_path / "out",
+        PAGINATED_TEMPLATES={**SETTINGS["PAGINATED_TEMPLATES"], "area_updates": 1},
+    )
+    base = "neighbourhoods/alpha/updates/"
+    second = parse(output / base / "page/2/index.html")
+    assert second.findtext(".//title").startswith("Updates from Alpha Town (page 2) — ")
+    nav = second.xpath("//nav[@class='pagination']")[0]
+    assert nav.xpath(".//a[@rel='prev']/@href") == [f"{SITEURL}/{base}"]
+    assert nav.xpath(".//a[@rel='next']/@href") == [f"{SITEURL}/{base}page/3/"]
+    assert second.xpath("//link[@rel='canonical']/@href") == [f"{SITEURL}/{base}page/2/"]
+    assert len(second.xpath("//main//li[@class='update-summary']")) == 1

@@ -1,4 +1,7 @@
-"""The sample site, built for and served on a random local port, and one Chromium per session.
+"""Browser test fixtures: the sample site served on a random local port, one Chromium per session.
+
+Import the fixtures into a browser test module (they are not in a conftest.py, so that
+`from conftest import ...` in the other tests keeps meaning tests/conftest.py).
 
 Chromium is Debian's (/usr/bin/chromium; `make test` installs it when missing): no
 browser is ever downloaded. The server sends the strict Content-Security-Policy the
@@ -17,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from neighbourhoods.build import build_site
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from neighbourhoods.build import build_site
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -78,8 +82,8 @@ class ServedSite:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+@pytest.fixture(scope="session", name="served_site")
+def fixture_served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     """The sample site built with SITEURL set to a local server on a free port, served."""
     root = tmp_path_factory.mktemp("browser-site") / "output"
     root.mkdir()
@@ -99,8 +103,8 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="session", name="browser")
+def fixture_browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -109,15 +113,15 @@ def browser() -> Iterator[Browser]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
-def context(browser: Browser) -> Iterator[BrowserContext]:
+@pytest.fixture(scope="session", name="context")
+def fixture_context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     yield context
     context.close()
 
 
-@pytest.fixture(scope="session")
-def no_js_context(browser: Browser) -> Iterator[BrowserContext]:
+@pytest.fixture(scope="session", name="no_js_context")
+def fixture_no_js_context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, java_script_enabled=False, locale="en-GB"
     )
@@ -125,16 +129,16 @@ def no_js_context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-@pytest.fixture(scope="session")
-def page(context: BrowserContext) -> Iterator[Page]:
+@pytest.fixture(scope="session", name="page")
+def fixture_page(context: BrowserContext) -> Iterator[Page]:
     """One tab, reused by the tests (each sets the viewport and media it needs)."""
     page = context.new_page()
     yield page
     page.close()
 
 
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
+@pytest.fixture(scope="session", name="artifacts")
+def fixture_artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
