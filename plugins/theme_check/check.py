@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from coloraide import Color
+
 from neighbourhoods.problems import Problem
 
 MIN_CONTRAST = 4.5

@@ -9,8 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from neighbourhoods.problems import ContentError, Problem
 from pelican import signals
+
+from neighbourhoods.problems import ContentError, Problem
 
 from .check import check_theme_settings, render_stylesheet
 
