@@ -241,3 +241,26 @@ def test_an_areas_update_list_paginates(tmp_path: Path) -> None:
     assert nav.xpath(".//a[@rel='next']/@href") == [f"{SITEURL}/{base}page/3/"]
     assert second.xpath("//link[@rel='canonical']/@href") == [f"{SITEURL}/{base}page/2/"]
     assert len(second.xpath("//main//li[@class='update-summary']")) == 1
+
+
+def test_feed_links_component_says_what_each_link_gives() -> None:
+    """The macro the feeds partials use: each link, its MIME type, and a plain label."""
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(PROJECT / "theme/templates"), autoescape=True)
+    macro = env.from_string(
+        '{% from "components/feed_links.html" import feed_links %}{{ feed_links(links) }}'
+    )
+    links = [
+        ("Ludlow updates", "https://example.org/ludlow.atom", "application/atom+xml"),
+        ("Ludlow meetings & surgeries", "https://example.org/ludlow.ics", "ics"),
+    ]
+    doc = lxml_html.fromstring(macro.render(links=links))
+    items = [" ".join(li.text_content().split()) for li in doc.iter("li")]
+    assert items == [
+        "Ludlow updates (Atom feed)",
+        "Ludlow meetings & surgeries (calendar file)",
+    ]
+    anchors = list(doc.iter("a"))
+    assert [a.get("type") for a in anchors] == ["application/atom+xml", None]
+    assert macro.render(links=[]).strip() == ""

@@ -247,7 +247,7 @@ def check_colours(colours: Any, config: Path | None = None) -> list[Problem]:
         )
         as_text = items[0][4]
         others = [bg if as_text else fg for (fg, bg) in seen]
-        suggestion = _passing_colour(value, others, as_text)
+        suggestion = _passing_colour(value, others)
         hint = f" For example {suggestion!r} passes." if suggestion else ""
         against = "its background" if as_text else "the text shown on it"
         partner = next(
@@ -275,7 +275,7 @@ def _pair_props(key: str) -> set[str]:
     }
 
 
-def _passing_colour(value: str, others: list[str], as_text: bool = True) -> str | None:
+def _passing_colour(value: str, others: list[str]) -> str | None:
     """The nearest colour (same hue, lighter or darker) with enough contrast against others."""
     start = Color(value).convert("oklch")
     for direction in (-1, 1):

@@ -38,21 +38,18 @@ def on_initialized(pelican: Any) -> None:
     folders = static_dirs(settings)
     problems = check_theme_settings(settings, folders, config if config.is_file() else None)
     source = next((d / STYLESHEET for d in folders if (d / STYLESHEET).is_file()), None)
-    stylesheet = None
     if source is None:
         problems.append(
             Problem(str(folders[0] / STYLESHEET), None, None, "the theme's stylesheet is missing")
         )
-    elif not problems:
-        try:
-            stylesheet = render_stylesheet(
-                source.read_text(encoding="utf-8"), settings.get("THEME_COLOURS") or {}
-            )
-        except ValueError as exc:
-            problems.append(Problem(str(source), None, None, str(exc)))
-    if problems:
+    if problems or source is None:
         raise ContentError(problems)
-    assert stylesheet is not None
+    try:
+        stylesheet = render_stylesheet(
+            source.read_text(encoding="utf-8"), settings.get("THEME_COLOURS") or {}
+        )
+    except ValueError as exc:
+        raise ContentError([Problem(str(source), None, None, str(exc))]) from exc
     settings["THEME_STYLESHEET"] = stylesheet
     version = hashlib.sha256(stylesheet.encode("utf-8")).hexdigest()[:12]
     settings.setdefault("JINJA_GLOBALS", {})["THEME_CSS_VERSION"] = version
