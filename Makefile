@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve build test validate lint clean setup setup-test
+.PHONY: serve build build-publish publish test validate lint clean setup setup-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ setup-test: $(TEST_STAMP)
 
 build: setup
 	$(BIN)/invoke build
+
+build-publish: setup
+	$(BIN)/invoke build --publish
+
+publish: setup
+	$(BIN)/invoke publish
 
 serve: setup
 	$(BIN)/invoke build serve

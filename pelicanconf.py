@@ -38,7 +38,7 @@ LOCALE = ("en_GB.UTF-8", "C.UTF-8", "C.utf8")  # English month names, UTF-8 I/O
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
-PLUGINS = ["neighbourhoods", "theme_check", "sitemap"]
+PLUGINS = ["neighbourhoods", "feeds", "calendars", "theme_check", "sitemap"]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]
@@ -112,7 +112,11 @@ CATEGORY_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-FEED_MAX_ITEMS = 50
+FEED_MAX_ITEMS = 50  # per feed, newest first (plugins/feeds)
+
+# -- Review and publishing --------------------------------------------------------------
+# Owners of everything outside the area folders in .github/CODEOWNERS (invoke codeowners).
+CODEOWNERS_DEFAULT = ["@westmercia/neighbourhood-web"]
 
 # -- Output ---------------------------------------------------------------------------
 OUTPUT_PATH = str(HERE / "output")

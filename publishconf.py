@@ -9,3 +9,6 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("SITEURL", "https://neighbourhoods.westmercia.police.uk")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# Where `invoke publish` deploys: a folder, user@host:path or rsync://… (rsync over ssh),
+# or github-pages (the gh-pages branch). The --target option overrides it.
+PUBLISH_TARGET = os.environ.get("PUBLISH_TARGET", "")

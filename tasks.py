@@ -71,6 +71,185 @@ def validate(c, strict=False, content_root=None):
     _exit(run_validate(content_root or HERE, strict=strict))
 
 
+# -- Editing: scaffolding, CODEOWNERS, freshness report, live preview, publishing ----------
+_CONTENT_ROOT_HELP = "The folder holding content/ and neighbourhoods/ (default: this repo)."
+
+
+def _editing_call(function, *args, **kwargs):
+    """Run an editing helper; a mistake the editor can fix ends with its message, not a trace."""
+    from neighbourhoods.editing import EditingError
+
+    try:
+        return function(*args, **kwargs)
+    except EditingError as exc:
+        print(exc.message, file=sys.stderr)
+        sys.exit(1)
+
+
+@task(
+    name="new-update",
+    help={
+        "area": "The area's folder name in neighbourhoods/, e.g. ludlow.",
+        "title": "The update's title, in quotes.",
+        "category": "Crime update, Appeal, Crime prevention advice, Event, Good news, "
+        "'You said, we did' or News (the default).",
+        "priority": "The id of the priority this update reports on (optional).",
+        "content_root": _CONTENT_ROOT_HELP,
+    },
+)
+def new_update(c, area, title, category="News", priority=None, content_root=None):
+    """Create a new update for an area, dated now, ready to fill in."""
+    from neighbourhoods.editing import new_update as create
+
+    root = Path(content_root or HERE)
+    path = _editing_call(create, root, area, title, category=category, priority=priority)
+    print(f"Created {path.relative_to(root)}: replace the summary and the text, then commit it.")
+
+
+@task(
+    name="new-event",
+    help={
+        "area": "The area's folder name in neighbourhoods/, e.g. ludlow.",
+        "title": "The event's title, in quotes.",
+        "start": 'When it starts, UK time: "YYYY-MM-DD HH:MM".',
+        "end": 'When it ends, UK time: "YYYY-MM-DD HH:MM".',
+        "place": "The place's name, e.g. Ludlow Library.",
+        "address": "The street address, one line.",
+        "postcode": "The full postcode, e.g. SY8 1RU.",
+        "type": "meeting (the default), beat surgery, mobile police station, engagement "
+        "event or other.",
+        "description": "A sentence or two about it (optional).",
+        "booking": "How to book or whom to contact (optional).",
+        "id": "The event's id (default: its date and title).",
+        "content_root": _CONTENT_ROOT_HELP,
+    },
+)
+def new_event(
+    c,
+    area,
+    title,
+    start,
+    end,
+    place,
+    address,
+    postcode,
+    type="meeting",
+    description=None,
+    booking=None,
+    id=None,
+    content_root=None,
+):
+    """Add an event to an area's events.yaml, keeping the file's comments and layout."""
+    from neighbourhoods.editing import new_event as add
+
+    root = Path(content_root or HERE)
+    path, event_id = _editing_call(
+        add,
+        root,
+        area,
+        title=title,
+        start=start,
+        end=end,
+        place=place,
+        address=address,
+        postcode=postcode,
+        event_type=type,
+        description=description,
+        booking=booking,
+        event_id=id,
+    )
+    print(f"Added the event '{event_id}' to {path.relative_to(root)}.")
+
+
+@task(
+    help={
+        "check": "Fail if .github/CODEOWNERS is out of date instead of writing it.",
+        "content_root": _CONTENT_ROOT_HELP,
+    }
+)
+def codeowners(c, check=False, content_root=None):
+    """Write .github/CODEOWNERS from the maintainers in each area.yaml."""
+    from neighbourhoods.build import pelican_settings
+    from neighbourhoods.editing import write_codeowners
+
+    root = Path(content_root or HERE)
+    default = pelican_settings(HERE / "pelicanconf.py").get("CODEOWNERS_DEFAULT") or []
+    target = root / ".github" / "CODEOWNERS"
+    stale = _editing_call(write_codeowners, root, target, default, check=check)
+    if check and stale:
+        print(f"{target} is out of date (run: .venv/bin/invoke codeowners)", file=sys.stderr)
+        sys.exit(1)
+    print(f"{target} is up to date." if not stale else f"Wrote {target}.")
+
+
+@task(
+    help={
+        "markdown": "Print Markdown (to paste into an issue) instead of a table.",
+        "output": "Also write the Markdown report to this file.",
+        "content_root": _CONTENT_ROOT_HELP,
+    }
+)
+def report(c, markdown=False, output=None, content_root=None):
+    """List per area: last update, overdue reviews, past events and empty sections."""
+    from neighbourhoods.editing import freshness, report_markdown, report_table
+    from neighbourhoods.site import load_site
+
+    site = load_site(Path(content_root or HERE))
+    rows = freshness(site)
+    text = report_markdown(site, rows)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"Wrote {output}.", file=sys.stderr)
+    print(text if markdown else report_table(site, rows), end="")
+
+
+@task(
+    help={
+        "port": "Port to serve on (default 8000).",
+        "content_root": _CONTENT_ROOT_HELP,
+        "output": "Where to write the site (default: output/).",
+    }
+)
+def livereload(c, port=8000, content_root=None, output=None):
+    """Build, serve at http://localhost:PORT and rebuild within seconds of any change."""
+    from livereload import Server
+
+    from neighbourhoods.build import quiet_pelican_logging
+    from neighbourhoods.editing import Rebuilder, watch_paths
+
+    root = Path(content_root or HERE)
+    folder = Path(output or OUTPUT)
+    quiet_pelican_logging()
+    rebuild = Rebuilder(content_root=root, output=folder)
+    rebuild()
+    server = Server()
+    for path in watch_paths(root):
+        server.watch(str(path), rebuild)
+    server.serve(port=int(port), host="localhost", root=str(folder))
+
+
+@task(
+    help={
+        "target": "A folder, user@host:path or rsync://… (rsync), or github-pages "
+        "(default: PUBLISH_TARGET from publishconf.py).",
+        "content_root": _CONTENT_ROOT_HELP,
+        "output": "Where to build the site (default: output/).",
+    }
+)
+def publish(c, target=None, content_root=None, output=None):
+    """Build with publishconf.py, add .gz and .br copies, and deploy to the target."""
+    from neighbourhoods.build import pelican_settings, run_build
+    from neighbourhoods.editing import parse_target
+    from neighbourhoods.editing import publish as deploy
+
+    config = HERE / "publishconf.py"
+    destination = target or pelican_settings(config).get("PUBLISH_TARGET") or ""
+    _editing_call(parse_target, destination)  # a missing target is reported before building
+    folder = Path(output or OUTPUT)
+    _exit(run_build(config=config, content_root=content_root, output=folder))
+    _editing_call(deploy, folder, destination, repo=Path(content_root or HERE))
+
+
 @task(help={"check": "Fail if the committed schemas are out of date instead of writing them."})
 def schemas(c, check=False):
     """Write the JSON Schema files in schemas/ from the content models."""

@@ -5,6 +5,7 @@ set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v rsync >/dev/null 2>&1 || missing+=(rsync)  # invoke publish to a server
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
