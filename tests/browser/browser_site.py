@@ -103,8 +103,11 @@ def fixture_served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session", name="browser")
+@pytest.fixture(scope="module", name="browser")
 def fixture_browser() -> Iterator[Browser]:
+    """One Chromium for a test module (module scope: pytest closes it before another
+    module's test starts its own Playwright, since two sync Playwrights cannot share a
+    thread; the site itself is built and served once per session)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -113,14 +116,14 @@ def fixture_browser() -> Iterator[Browser]:
             browser.close()
 
 
-@pytest.fixture(scope="session", name="context")
+@pytest.fixture(scope="module", name="context")
 def fixture_context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     yield context
     context.close()
 
 
-@pytest.fixture(scope="session", name="no_js_context")
+@pytest.fixture(scope="module", name="no_js_context")
 def fixture_no_js_context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, java_script_enabled=False, locale="en-GB"
@@ -129,7 +132,7 @@ def fixture_no_js_context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-@pytest.fixture(scope="session", name="page")
+@pytest.fixture(scope="module", name="page")
 def fixture_page(context: BrowserContext) -> Iterator[Page]:
     """One tab, reused by the tests (each sets the viewport and media it needs)."""
     page = context.new_page()
