@@ -19,7 +19,8 @@ CONTACT_EMAIL = "neighbourhoods@westmercia.police.uk"
 REPORT_ONLINE_URL = "https://www.westmercia.police.uk/ro/report/"
 CRIMESTOPPERS_URL = "https://crimestoppers-uk.org/"
 EMAIL_ALERTS_URL = "https://www.westmercia.police.uk/alerts/"
-# Theme colours: the build refuses combinations whose text contrast is below 4.5:1.
+# Theme colours (see plugins/theme_check): the build refuses any whose text contrast is
+# below 4.5:1. Optional: "link_dark", the link colour in the dark scheme.
 THEME_COLOURS = {
     "brand": "#1d3b6e",
     "brand_text": "#ffffff",
@@ -38,7 +39,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # "checks" must stay last: it checks what every other plugin wrote.
-PLUGINS = ["neighbourhoods", "feeds", "calendars", "hosting", "checks"]
+PLUGINS = ["neighbourhoods", "feeds", "calendars", "theme_check", "sitemap", "hosting", "checks"]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]

@@ -66,16 +66,29 @@ _WEEKEND = ["saturday", "sunday"]
 
 
 def patrol_days(days: Iterable[Day | str]) -> str:
-    """Friday and Saturday; every day; weekdays."""
-    names = [d.value if isinstance(d, Day) else str(d) for d in days]
-    ordered = [d.value for d in Day if d.value in names]
+    """Friday and Saturday; Monday to Thursday; every day; weekdays."""
+    names = {d.value if isinstance(d, Day) else str(d) for d in days}
+    week = [d.value for d in Day]
+    ordered = [d for d in week if d in names]
     if len(ordered) == 7:
         return "Every day"
     if ordered == _WEEKDAYS:
         return "Weekdays"
     if ordered == _WEEKEND:
         return "Weekends"
-    return join_words(d.capitalize() for d in ordered)
+    runs: list[list[str]] = []
+    for day in ordered:
+        if runs and week.index(day) == week.index(runs[-1][-1]) + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{run[0].capitalize()} to {run[-1].capitalize()}")
+        else:
+            parts.extend(day.capitalize() for day in run)
+    return join_words(parts)
 
 
 def priorities_in_order(priorities: Iterable[Priority]) -> list[Priority]:
