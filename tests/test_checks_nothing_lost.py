@@ -3,6 +3,7 @@ and the failure names what is missing."""
 
 from __future__ import annotations
 
+import re
 import types
 from pathlib import Path
 
@@ -29,6 +30,19 @@ def theme_template(name: str) -> str:
     return (Path(__file__).parents[1] / "theme/templates" / name).read_text(encoding="utf-8")
 
 
+def skip_in_macro(name: str, condition: str) -> str:
+    """A component template whose macro renders nothing when ``condition`` holds."""
+    text = theme_template(name)
+    start = text.index("%}", text.index("{% macro")) + 2
+    end = text.rindex("{% endmacro %}")
+    return f"{text[:start]}{{% if not ({condition}) %}}{text[start:end]}{{% endif %}}{text[end:]}"
+
+
+def replaced(text: str, old: str, new: str) -> str:
+    assert old in text, f"the theme changed: {old!r} is gone"
+    return text.replace(old, new)
+
+
 def failed_build(root: Path, output: Path, **settings) -> str:
     with pytest.raises(ContentError) as failed:
         build(root, output, **settings)
@@ -41,12 +55,9 @@ def test_the_intact_site_passes(mini_copy: Path, tmp_path: Path) -> None:
 
 
 def test_an_update_dropped_from_every_list_is_named(mini_copy: Path, tmp_path: Path) -> None:
-    template = (
-        theme_template("components/update_summary.html")
-        .replace("<li class=", "{% if article.slug != '2026-11-20-market-patrols' %}<li class=", 1)
-        .replace("</li>\n{% endmacro %}", "</li>{% endif %}\n{% endmacro %}")
+    template = skip_in_macro(
+        "components/update_summary.html", "article.slug == '2026-11-20-market-patrols'"
     )
-    assert "{% endif %}" in template
     overrides = sabotage(tmp_path, "components/update_summary.html", template)
     report = failed_build(mini_copy, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=overrides)
     assert f"{MARKET}: is not linked from the page of Alpha Town (neighbourhoods/alpha/)" in report
@@ -55,12 +66,15 @@ def test_an_update_dropped_from_every_list_is_named(mini_copy: Path, tmp_path: P
 
 
 def test_an_area_list_that_drops_force_wide_updates_is_caught(mini_copy, tmp_path) -> None:
-    template = theme_template("area_updates.html").replace(
+    template = replaced(
+        theme_template("area_updates.html"),
         "{% for u in articles_page.object_list %}",
         "{% for u in articles_page.object_list if u.area_records %}",
     )
-    area = theme_template("area.html").replace(
-        "{% for u in latest_updates %}", "{% for u in latest_updates if u.area_records %}"
+    area = replaced(
+        theme_template("area.html"),
+        "{% for u in latest_updates %}",
+        "{% for u in latest_updates if u.area_records %}",
     )
     folder = sabotage(tmp_path, "area_updates.html", template)
     sabotage(tmp_path, "area.html", area)
@@ -70,9 +84,8 @@ def test_an_area_list_that_drops_force_wide_updates_is_caught(mini_copy, tmp_pat
 
 
 def test_an_update_page_without_its_title_is_caught(mini_copy, tmp_path) -> None:
-    template = theme_template("article.html").replace(
-        "<h1>{{ article.title|plain }}</h1>", "<h1>Update</h1>"
-    )
+    template = re.sub(r"<h1[^>]*>.*?</h1>", "<h1>Update</h1>", theme_template("article.html"))
+    assert "<h1>Update</h1>" in template
     overrides = sabotage(tmp_path, "article.html", template)
     report = failed_build(mini_copy, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=overrides)
     assert f"{MARKET}: its page neighbourhoods/alpha/updates/2026-11-20-market-patrols/" in report
@@ -80,8 +93,10 @@ def test_an_update_page_without_its_title_is_caught(mini_copy, tmp_path) -> None
 
 
 def test_an_area_missing_from_the_a_to_z_is_named(mini_copy, tmp_path) -> None:
-    template = theme_template("areas.html").replace(
-        "{% for area in group %}", "{% for area in group if area.slug != 'beta' %}"
+    template = replaced(
+        theme_template("areas.html"),
+        "{% for area in group %}",
+        "{% for area in group if area.slug != 'beta' %}",
     )
     overrides = sabotage(tmp_path, "areas.html", template)
     report = failed_build(mini_copy, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=overrides)
@@ -92,12 +107,16 @@ def test_an_area_missing_from_the_a_to_z_is_named(mini_copy, tmp_path) -> None:
 
 
 def test_a_priority_or_event_missing_from_its_area_page_is_named(mini_copy, tmp_path) -> None:
-    area = (
-        theme_template("area.html")
-        .replace("{% for p in priorities %}", "{% for p in priorities if p.id != 'speeding' %}")
-        .replace("{% for e in upcoming_events %}", "{% for e in upcoming_events[1:] %}")
+    overrides = sabotage(
+        tmp_path,
+        "components/priority.html",
+        skip_in_macro("components/priority.html", "p.id == 'speeding'"),
     )
-    overrides = sabotage(tmp_path, "area.html", area)
+    sabotage(
+        tmp_path,
+        "components/event.html",
+        skip_in_macro("components/event.html", "e.id == 'december-surgery'"),
+    )
     report = failed_build(mini_copy, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=overrides)
     assert (
         "neighbourhoods/alpha/priorities.yaml: speeding: the priority 'Speeding on the bypass' "
