@@ -24,7 +24,8 @@ from conftest import MINI, PROJECT, build
 from pelican import signals
 from playwright.sync_api import sync_playwright
 
-from feeds.build import FeedSettingsError, make_links_absolute
+from feeds.build import make_links_absolute
+from neighbourhoods.problems import ContentError
 
 SITEURL = "http://localhost:8000"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -316,15 +317,20 @@ def test_feed_max_items_keeps_the_newest(site_root: Path, tmp_path: Path) -> Non
 
 
 def test_a_bad_feed_max_items_is_reported_plainly(site_root: Path, tmp_path: Path) -> None:
-    with pytest.raises(FeedSettingsError, match=r"FEED_MAX_ITEMS is 0; set it to a whole number"):
+    with pytest.raises(ContentError) as failed:
         build(site_root, tmp_path / "output", FEED_MAX_ITEMS=0)
+    (problem,) = failed.value.problems
+    assert str(problem).startswith("pelicanconf.py: FEED_MAX_ITEMS is 0; set it to a whole number")
 
 
 def test_a_siteurl_that_is_not_a_full_address_is_reported_plainly(
     site_root: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(ValueError, match=r"SITEURL is 'www.example.org'.*full address"):
+    with pytest.raises(ContentError) as failed:
         build(site_root, tmp_path / "output", SITEURL="www.example.org")
+    (problem,) = failed.value.problems
+    assert str(problem).startswith("pelicanconf.py: SITEURL is 'www.example.org'")
+    assert "full address" in problem.message
 
 
 # -- One entry, in detail -----------------------------------------------------------------

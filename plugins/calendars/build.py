@@ -13,37 +13,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
 
+from neighbourhoods.files import absolute_url as absolute
+from neighbourhoods.files import site_domain
 from neighbourhoods.markup import plain_text, render_markdown
 
 TZID = "Europe/London"
 LONDON = ZoneInfo(TZID)
 REFRESH = dt.timedelta(hours=12)
-
-
-class CalendarSettingsError(ValueError):
-    """A setting makes it impossible to write valid calendars; the message says which."""
-
-
-def site_domain(siteurl: str) -> str:
-    """The host name of SITEURL (no port), used in every event's UID."""
-    parts = urlsplit(siteurl or "")
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise CalendarSettingsError(
-            f"SITEURL is {siteurl!r}, but calendars need the site's full address, e.g. "
-            'SITEURL = "https://neighbourhoods.westmercia.police.uk" in publishconf.py '
-            'or "http://localhost:8000" in pelicanconf.py'
-        )
-    return parts.hostname
-
-
-def absolute(siteurl: str, path: str) -> str:
-    return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
 
 
 def local(value: dt.datetime) -> dt.datetime:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
+
+from neighbourhoods.files import write_atomic
 
 from .build import CalendarSpec, CalendarWriter, Item, absolute, site_domain, year_range
 
@@ -55,20 +55,6 @@ def on_initialized(pelican: Any) -> None:
 
 def get_generators(pelican: Any) -> type[Generator]:
     return CalendarsGenerator
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that no reader ever sees half of it: temporary file, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def in_order(items: list[Item]) -> list[Item]:

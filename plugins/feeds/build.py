@@ -13,12 +13,14 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
+from neighbourhoods.files import SettingsError, site_domain
+from neighbourhoods.files import absolute_url as absolute
 from neighbourhoods.markup import plain_text
 
 #: Used for the ``updated`` date of a feed that has no entries and a site with no updates
@@ -41,25 +43,8 @@ _URL_ATTRIBUTES = {
 }
 
 
-class FeedSettingsError(ValueError):
+class FeedSettingsError(SettingsError):
     """A setting makes it impossible to write valid feeds; the message says which to fix."""
-
-
-def site_domain(siteurl: str) -> str:
-    """The host name of SITEURL (no port): the authority of tag: URIs and calendar UIDs."""
-    parts = urlsplit(siteurl or "")
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise FeedSettingsError(
-            f"SITEURL is {siteurl!r}, but feeds and calendars need the site's full address, "
-            'e.g. SITEURL = "https://neighbourhoods.westmercia.police.uk" in publishconf.py '
-            'or "http://localhost:8000" in pelicanconf.py'
-        )
-    return parts.hostname
-
-
-def absolute(siteurl: str, path: str) -> str:
-    """The full URL of a path relative to the site root."""
-    return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
 
 
 def make_links_absolute(html: str, base_url: str) -> str:

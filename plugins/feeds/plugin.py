@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pelican import signals
 from pelican.generators import Generator
+
+from neighbourhoods.files import write_atomic
 
 from .build import (
     EPOCH,
@@ -84,20 +84,6 @@ def on_initialized(pelican: Any) -> None:
 
 def get_generators(pelican: Any) -> type[Generator]:
     return FeedsGenerator
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that no reader ever sees half of it: temporary file, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class FeedsGenerator(Generator):

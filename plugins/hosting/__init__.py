@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
+
+from neighbourhoods.files import SettingsError, write_atomic
 
 __all__ = ["register", "security_txt"]
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-class HostingSettingError(ValueError):
+class HostingSettingError(SettingsError):
     pass
 
 
@@ -103,25 +103,6 @@ def security_txt(settings: dict[str, Any], today: dt.date | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _setting_problem(message: str) -> Exception:
-    from neighbourhoods.problems import ContentError, Problem
-
-    return ContentError([Problem("pelicanconf.py", None, None, message)])
-
-
 class HostingGenerator(Generator):
     """Writes security.txt and the host's _headers file into the output."""
 
@@ -129,12 +110,9 @@ class HostingGenerator(Generator):
         output = Path(self.output_path)
         site = self.settings.get("SITE_MODEL")
         today = getattr(site, "build_date", None)
-        try:
-            text = security_txt(self.settings, today)
-        except HostingSettingError as exc:
-            raise _setting_problem(str(exc)) from None
+        text = security_txt(self.settings, today)
         target = output / ".well-known" / "security.txt"
-        _write(target, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"))
         signals.content_written.send(str(target), context=self.context)
         headers = self.settings.get("HOSTING_HEADERS_FILE")
         if headers:
@@ -142,12 +120,12 @@ class HostingGenerator(Generator):
             if not source.is_absolute():
                 source = PROJECT / source
             if not source.is_file():
-                raise _setting_problem(
+                raise HostingSettingError(
                     f"HOSTING_HEADERS_FILE: {source} does not exist; name one of the files in "
                     "hosting/, or None"
                 )
             target = output / "_headers"
-            _write(target, source.read_bytes())
+            write_atomic(target, source.read_bytes())
             signals.content_written.send(str(target), context=self.context)
 
 

@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from .problems import ContentError, report
+from .files import SettingsError
+from .problems import ContentError, Problem, report
 from .site import load_site
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -125,7 +126,11 @@ def build_site(
     root_logger = logging.getLogger()
     root_logger.addHandler(errors)
     try:
-        Pelican(settings).run()
+        try:
+            Pelican(settings).run()
+        except SettingsError as exc:
+            problem = Problem(Path(config).name, None, None, str(exc))
+            raise ContentError([problem]) from None
         if errors.messages:
             raise BuildFailed(errors.messages)
         _swap_in(staging, final, list(settings.get("OUTPUT_RETENTION") or []))

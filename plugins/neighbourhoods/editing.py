@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import ValidationError
 
+from .files import write_atomic
 from .models import Category, Event, EventType, Status
 from .problems import Problem, known_field_names, plain_message
 from .site import AREAS_DIR, Site, load_site
@@ -81,30 +82,6 @@ def _one_line(value: str, what: str) -> str:
     if not text:
         raise EditingError(f'{what} is empty; give one, e.g. {what} "…"')
     return text
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a text file in one step: a temporary file next to it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _problem_lines(problems: Iterable[Problem]) -> str:
@@ -441,14 +418,14 @@ def new_event(
             "safely; add the event by hand (see CONTRIBUTING.md). The file was not changed."
         )
     new_text = _append_entry(old_text, block, _schema_line(path, "events.schema.json"))
-    _write_atomic(path, new_text)
+    write_atomic(path, new_text)
     problems = [p for p in load_site(root).errors if p.path == rel]
     appended = _entry_count(path) == len(record.events) + 1
     if problems or not appended:
         if old_text is None:
             path.unlink()
         else:
-            _write_atomic(path, old_text)
+            write_atomic(path, old_text)
         if not appended and not problems:
             raise EditingError(
                 f"{rel} is written in a layout this tool cannot add to safely; add the event "
@@ -539,7 +516,7 @@ def write_codeowners(
     target = Path(target)
     stale = not target.exists() or target.read_text(encoding="utf-8") != text
     if stale and not check:
-        _write_atomic(target, text)
+        write_atomic(target, text)
     return stale
 
 
@@ -685,7 +662,7 @@ def compress_site(folder: Path | str) -> list[Path]:
             (".br", brotli.compress(data, quality=11)),
         ):
             target = path.with_name(path.name + suffix)
-            _write_atomic_bytes(target, packed)
+            write_atomic(target, packed)
             written.append(target)
     return written
 
@@ -753,7 +730,7 @@ def deploy_folder(output: Path | str, target: Path | str) -> int:
             and (dest.read_bytes() == source.read_bytes())
         ):
             continue
-        _write_atomic_bytes(dest, source.read_bytes())
+        write_atomic(dest, source.read_bytes())
         copied += 1
     for dest in sorted(target.rglob("*"), reverse=True):
         rel = dest.relative_to(target)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pelican import signals
+
+from neighbourhoods.files import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -119,19 +120,6 @@ def render_robots(siteurl: str) -> str:
     )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 _current: Sitemap | None = None
 
 
@@ -166,6 +154,6 @@ def on_finalized(pelican: Any) -> None:
         ("robots.txt", render_robots(sitemap.siteurl)),
     ):
         target = sitemap.output / name
-        write_atomically(target, text)
+        write_atomic(target, text)
         logger.info('Writing "%s"', target)
         signals.content_written.send(str(target), context={})

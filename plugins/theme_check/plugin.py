@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
+from neighbourhoods.files import write_atomic
 from neighbourhoods.problems import ContentError, Problem
 
 from .check import check_theme_settings, render_stylesheet
@@ -55,20 +54,6 @@ def on_initialized(pelican: Any) -> None:
     settings.setdefault("JINJA_GLOBALS", {})["THEME_CSS_VERSION"] = version
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def on_finalized(pelican: Any) -> None:
     """Replace Pelican's plain copy of the stylesheet with the one carrying the colours.
 
@@ -80,6 +65,6 @@ def on_finalized(pelican: Any) -> None:
     if stylesheet is None:
         return
     target = Path(settings["OUTPUT_PATH"]) / settings["THEME_STATIC_DIR"] / STYLESHEET
-    write_atomically(target, stylesheet)
+    write_atomic(target, stylesheet)
     logger.info('Writing "%s" with the theme colours', target)
     signals.content_written.send(str(target), context={})

@@ -1,0 +1,52 @@
+"""Shared helpers for plugins that write files and build absolute URLs.
+
+Every file a plugin or task writes itself goes through ``write_atomic``, so no
+reader (a web server, a test, a browser) ever sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SettingsError(ValueError):
+    """A setting in pelicanconf.py or publishconf.py that the build cannot work with.
+
+    The message names the setting and how to fix it; ``invoke build`` prints it
+    without a traceback.
+    """
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (text is UTF-8) to ``path``: a temporary file beside it, then a rename."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def site_domain(siteurl: str) -> str:
+    """The host name of SITEURL (no port): the authority of tag: URIs and calendar UIDs."""
+    parts = urlsplit(siteurl or "")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise SettingsError(
+            f"SITEURL is {siteurl!r}, but feeds and calendars need the site's full address, "
+            'e.g. SITEURL = "https://neighbourhoods.westmercia.police.uk" in publishconf.py '
+            'or "http://localhost:8000" in pelicanconf.py'
+        )
+    return parts.hostname
+
+
+def absolute_url(siteurl: str, path: str) -> str:
+    """The full URL of a path relative to the site root."""
+    return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
