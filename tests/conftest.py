@@ -14,6 +14,19 @@ from neighbourhoods.build import build_site
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
+#: Debian's Chromium, driven by Playwright; never a downloaded browser build.
+CHROMIUM = "/usr/bin/chromium"
+#: Flags for a headless run on a machine with no network beyond the package registries.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+]
 #: 2026-11-24 00:00 UTC: the sample site's "today", so upcoming events stay upcoming.
 SOURCE_DATE_EPOCH = "1795478400"
 

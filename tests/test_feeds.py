@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import MINI, PROJECT, build
+from conftest import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
 from pelican import signals
 from playwright.sync_api import sync_playwright
 
@@ -625,15 +625,8 @@ def test_stay_informed_is_visible_and_its_links_work_in_a_browser(
     site = build(site_root, tmp_path / "output", SITEURL=f"http://127.0.0.1:{port}")
     with serve(site, port) as root, sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page(viewport={"width": 320, "height": 800})

@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, build
+from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT, build
 
 pytestmark = pytest.mark.browser
 
 NGINX = "/usr/sbin/nginx"
-CHROMIUM = "/usr/bin/chromium"
 SNIPPET = PROJECT / "hosting/nginx/neighbourhoods.conf"
 #: Path segments that name a kind of page; anything else is a slug.
 KINDS = {"neighbourhoods", "updates", "page", "category", "search", "index.html", "404.html"}
@@ -152,14 +151,7 @@ def test_no_csp_violation_on_any_page_type(served) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page()
