@@ -20,6 +20,23 @@ class SettingsError(ValueError):
     """
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, with every symbolic link followed, lies within ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def relative(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, for messages (as given if outside)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``data`` (text is UTF-8) to ``path``: a temporary file beside it, then a rename."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

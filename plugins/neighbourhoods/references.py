@@ -11,21 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
-
+from .files import inside, relative
 
 _MD_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)")
@@ -84,12 +70,13 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
     wanted = unquote(rest)
     base = root if wanted.startswith("/") else source.parent
     resolved = base / wanted.lstrip("/")
-    exists = resolved.is_file() and _inside(root, resolved)
+    exists = resolved.is_file() and inside(root, resolved)
+    missing = relative(root.resolve(), resolved.resolve())
     if placeholder:
         if exists:
             return None
         return (
-            f"links to '{target}', but there is no file {_rel(root, resolved)}; check the name "
+            f"links to '{target}', but there is no file {missing}; check the name "
             "(capitals matter) or add the file"
         )
     if "." not in Path(wanted).name and not image:
@@ -100,6 +87,6 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
             f"published page; write {{static}}{rest} instead"
         )
     return (
-        f"links to '{target}', but there is no file {_rel(root, resolved)}; check the name "
+        f"links to '{target}', but there is no file {missing}; check the name "
         "(capitals matter) or add the file, and write it as {static}" + rest
     )

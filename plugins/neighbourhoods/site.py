@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from shapely.geometry.base import BaseGeometry
 
 from . import geo, privacy
+from .files import inside, relative
 from .models import (
     FILE_MODELS,
     Area,
@@ -129,26 +130,11 @@ def build_date_from_env() -> dt.date:
     return dt.date.today()
 
 
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _suggest(name: str, choices: list[str], n: int = 1) -> str:
     close = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
     if not close:
         return ""
     return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-
-
-def _inside_root(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 class _Loader:
@@ -172,13 +158,13 @@ class _Loader:
         field: str | None = None,
         severity: str = "error",
     ) -> None:
-        rel = path if isinstance(path, str) else _rel(self.root, path)
+        rel = path if isinstance(path, str) else relative(self.root, path)
         self.site.problems.append(Problem(rel, line, field, message, severity))  # type: ignore[arg-type]
 
     # -- files -----------------------------------------------------------
     def safe_path(self, path: Path) -> bool:
         """False (reported once) for a file that is, or sits behind, a link out of the repo."""
-        if _inside_root(self.root, path):
+        if inside(self.root, path):
             return True
         if path.is_symlink():
             self.report_outside_link(path)
@@ -207,7 +193,7 @@ class _Loader:
             for folder, dirs, files in os.walk(top):
                 for name in sorted([*dirs, *files]):
                     entry = Path(folder) / name
-                    if entry.is_symlink() and not _inside_root(self.root, entry):
+                    if entry.is_symlink() and not inside(self.root, entry):
                         self.report_outside_link(entry)
 
     def check_references(self, path: Path, text: str) -> None:
@@ -252,7 +238,7 @@ class _Loader:
             self.site.problems.extend(
                 problems_from_validation(
                     exc,
-                    path=_rel(self.root, path),
+                    path=relative(self.root, path),
                     data=data,
                     lines=lines,
                     known_fields=_KNOWN_FIELDS,
@@ -307,7 +293,7 @@ class _Loader:
         if loaded is None:
             self.broken.add((slug, "area.yaml"))
             return
-        record = AreaRecord(slug=slug, folder=_rel(self.root, folder), area=loaded[0])
+        record = AreaRecord(slug=slug, folder=relative(self.root, folder), area=loaded[0])
         self.check_photos(record, loaded[2], area_file)
         lines: dict[str, LineMap] = {}
         for name, attr in (
@@ -376,7 +362,7 @@ class _Loader:
         for index, member in enumerate(record.area.team):
             if member.photo:
                 photo = self.root / record.folder / member.photo
-                if not photo.is_file() or not _inside_root(self.root / record.folder, photo):
+                if not photo.is_file() or not inside(self.root / record.folder, photo):
                     self.problem(
                         path,
                         lines.line_for(("team", index, "photo")),
@@ -486,7 +472,7 @@ class _Loader:
                 continue  # the area folder itself has errors, already reported
             if not self.safe_path(path):
                 continue
-            rel = _rel(self.root, path)
+            rel = relative(self.root, path)
             try:
                 text = read_text(path, max_bytes=MAX_UPDATE_BYTES)
             except ContentFileError as exc:
