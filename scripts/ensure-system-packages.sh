@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive (Chromium for browser tests, nginx for
-# the security-header test) when they are missing. Never downloads a browser build.
+# the security-header test, rsync for publishing) when they are missing. Never downloads
+# a browser build: Chromium comes from Debian's archive like any other package.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+# A real text font, so reflow and screenshots measure text as residents see it.
+[ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)  # invoke publish to a server
 if [ ${#missing[@]} -eq 0 ]; then
