@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import resource
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -63,8 +64,9 @@ CATEGORIES = ["Crime update", "Appeal", "Crime prevention advice", "Good news", 
 
 def generate(root: Path, areas: int, updates: int) -> None:
     """Write `areas` area folders and `updates` updates spread across them."""
-    (root / "content/pages").mkdir(parents=True)
-    (root / "content/updates").mkdir(parents=True)
+    # The site pages every footer links to, and the force-wide updates they link to,
+    # as a force would have them.
+    shutil.copytree(PROJECT / "content", root / "content")
     start = dt.datetime(2024, 1, 1, 9, 0)
     for n in range(areas):
         folder = root / "neighbourhoods" / f"area-{n:05d}"

@@ -10,9 +10,12 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import lxml.etree
+import lxml.html
 
 #: Attributes that hold a URL the browser will follow or load.
 URL_ATTRIBUTES = {
@@ -50,55 +53,46 @@ class Document:
     h1: str = ""
 
 
-class _PageParser(HTMLParser):
-    def __init__(self, document: Document) -> None:
-        super().__init__(convert_charrefs=True)
-        self.document = document
-        self._in_h1 = 0
-        self._h1: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        values = {name: value for name, value in attrs if value is not None}
-        if "id" in values:
-            self.document.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            self.document.ids.add(values["name"])
-        for name in URL_ATTRIBUTES.get(tag, ()):
-            value = values.get(name)
-            if value is None:
-                continue
-            if name == "srcset":
-                for candidate in value.split(","):
-                    url = candidate.strip().split(" ")[0]
-                    if url:
-                        self.document.links.append(Link(url, line, tag))
-            else:
-                self.document.links.append(Link(value, line, tag))
-        if tag == "h1":
-            self._in_h1 += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag == "h1":
-            self._in_h1 -= 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "h1" and self._in_h1:
-            self._in_h1 -= 1
-            if not self.document.h1:
-                self.document.h1 = " ".join("".join(self._h1).split())
-
-    def handle_data(self, data: str) -> None:
-        if self._in_h1:
-            self._h1.append(data)
+def _add_url_attributes(document: Document, element: Any, tag: str) -> None:
+    for name in URL_ATTRIBUTES.get(tag, ()):
+        value = element.get(name)
+        if value is None:
+            continue
+        if name == "srcset":
+            for candidate in value.split(","):
+                url = candidate.strip().split(" ")[0]
+                if url:
+                    document.links.append(Link(url, element.sourceline, tag))
+        else:
+            document.links.append(Link(value, element.sourceline, tag))
 
 
 def parse_html(text: str) -> Document:
+    """Ids, links (with their lines) and the first h1 of an HTML page or fragment.
+
+    Parsed with lxml (libxml2's HTML parser, in C): the link checker reads every
+    page of the site, so at national scale this is most of its time.
+    """
     document = Document()
-    parser = _PageParser(document)
-    parser.feed(text)
-    parser.close()
+    if not text.strip():
+        return document
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return document
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue  # comments and processing instructions
+        element_id = element.get("id")
+        if element_id is not None:
+            document.ids.add(element_id)
+        if tag == "a" and element.get("name") is not None:
+            document.ids.add(element.get("name"))
+        if tag in URL_ATTRIBUTES:
+            _add_url_attributes(document, element, tag)
+        if tag == "h1" and not document.h1:
+            document.h1 = " ".join(element.text_content().split())
     return document
 
 
@@ -183,6 +177,7 @@ class Output:
         self.siteurl = siteurl.rstrip("/")
         self.base_path = urlsplit(self.siteurl).path.rstrip("/") if self.siteurl else ""
         self._documents: dict[str, Document] = {}
+        self._linked: dict[str, set[str]] = {}
 
     def files(self) -> list[str]:
         """Every file in the output, as a path relative to it (sorted)."""
@@ -244,9 +239,11 @@ class Output:
 
     def linked_paths(self, rel: str) -> set[str]:
         """Every site path (with a trailing slash for pages) that a file links to."""
-        found: set[str] = set()
-        for link in self.document(rel).links:
-            path = self.site_path(link.url, rel)
-            if path is not None:
-                found.add(path)
-        return found
+        if rel not in self._linked:
+            found: set[str] = set()
+            for link in self.document(rel).links:
+                path = self.site_path(link.url, rel)
+                if path is not None:
+                    found.add(path)
+            self._linked[rel] = found
+        return self._linked[rel]
