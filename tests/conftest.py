@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +42,20 @@ def _pinned_build_date() -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
     else:
         os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run an invoke task as a user would, from the project folder; never raises."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args],
+        cwd=PROJECT,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, **(env or {})},
+        check=False,
+        timeout=300,
+    )
 
 
 def build(content_root: Path, output: Path, config: Path | None = None, **overrides) -> Path:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import invoke
 
 from neighbourhoods.schemas import write_schemas
 from neighbourhoods.site import load_site
 
 PROJECT = Path(__file__).resolve().parents[1]
-INVOKE = [sys.executable, "-m", "invoke"]
 
 
 class Page(HTMLParser):
@@ -204,13 +202,7 @@ def test_broken_area_yaml_fails_the_build_with_file_and_line(
 ) -> None:
     area = mini_copy / "neighbourhoods/beta/area.yaml"
     area.write_text(area.read_text().replace("district:", "distrct:"))
-    result = subprocess.run(
-        [*INVOKE, "build", "--content-root", str(mini_copy), "--output", str(tmp_path / "out")],
-        cwd=PROJECT,
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
+    result = invoke("build", "--content-root", str(mini_copy), "--output", str(tmp_path / "out"))
     assert result.returncode != 0
     assert (
         "neighbourhoods/beta/area.yaml:2: distrct: 'distrct' is not a field we know; "
@@ -222,22 +214,10 @@ def test_broken_area_yaml_fails_the_build_with_file_and_line(
 
 
 def test_validate_task_exit_codes(mini_copy: Path) -> None:
-    ok = subprocess.run(
-        [*INVOKE, "validate", "--content-root", str(mini_copy)],
-        cwd=PROJECT,
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
+    ok = invoke("validate", "--content-root", str(mini_copy))
     assert ok.returncode == 0, ok.stderr
     assert "All content is valid: 2 areas, 3 updates." in ok.stderr
     (mini_copy / "neighbourhoods/beta/area.yaml").write_text("name: [unclosed\n")
-    bad = subprocess.run(
-        [*INVOKE, "validate", "--content-root", str(mini_copy)],
-        cwd=PROJECT,
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
+    bad = invoke("validate", "--content-root", str(mini_copy))
     assert bad.returncode == 2
     assert bad.stderr.startswith("neighbourhoods/beta/area.yaml:2: is not valid YAML")

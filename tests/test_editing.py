@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from conftest import PROJECT, build
+from conftest import PROJECT, build, invoke
 
 from neighbourhoods.editing import (
     SUMMARY_PLACEHOLDER,
@@ -24,21 +22,6 @@ from neighbourhoods.editing import (
 from neighbourhoods.site import load_site
 
 LONDON = ZoneInfo("Europe/London")
-INVOKE = [sys.executable, "-m", "invoke", "--search-root", str(PROJECT)]
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*INVOKE, *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        env={**os.environ, **(env or {})},
-        check=False,
-        timeout=120,
-    )
-
-
 def tree(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
 

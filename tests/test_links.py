@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SOURCE_DATE_EPOCH
+from conftest import invoke
 
 from checks.links import check_output
 
@@ -24,32 +22,21 @@ def test_the_mini_site_has_no_broken_links(mini_output: Path) -> None:
 
 
 def test_invoke_check(mini_output: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    invoke = str(PROJECT / ".venv/bin/invoke")
-    ok = subprocess.run(
-        [invoke, "check", "--output", str(mini_output)],
-        cwd=PROJECT, capture_output=True, encoding="utf-8", env=env, check=False,
-    )  # fmt: skip
+    ok = invoke("check", "--output", str(mini_output))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "No broken links" in ok.stdout
 
     broken = tmp_path / "site"
     broken.mkdir()
     (broken / "index.html").write_text('<a href="/nowhere/">x</a>', encoding="utf-8")
-    failed = subprocess.run(
-        [invoke, "check", "--output", str(broken)],
-        cwd=PROJECT, capture_output=True, encoding="utf-8", env=env, check=False,
-    )  # fmt: skip
+    failed = invoke("check", "--output", str(broken))
     assert failed.returncode == 2
     assert "index.html:1: links to '/nowhere/', but the built site has no nowhere/index.html" in (
         failed.stderr
     )
     assert "Traceback" not in failed.stderr
 
-    missing = subprocess.run(
-        [invoke, "check", "--output", str(tmp_path / "never-built")],
-        cwd=PROJECT, capture_output=True, encoding="utf-8", env=env, check=False,
-    )  # fmt: skip
+    missing = invoke("check", "--output", str(tmp_path / "never-built"))
     assert missing.returncode == 2 and "run .venv/bin/invoke build first" in missing.stdout
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import shutil
 import subprocess
 import time
@@ -16,12 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINI, PROJECT, SOURCE_DATE_EPOCH, build
+from conftest import MINI, SOURCE_DATE_EPOCH, build, invoke
 
 from neighbourhoods.build import run_validate
 from neighbourhoods.yamlfile import ContentFileError, parse_yaml
 
-INVOKE = PROJECT / ".venv" / "bin" / "invoke"
 ALPHA = "neighbourhoods/alpha"
 UPDATE = f"{ALPHA}/updates/2026-11-20-market-patrols.md"
 
@@ -33,16 +31,7 @@ ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' +
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    return subprocess.run(
-        [str(INVOKE), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        env=env,
-        timeout=120,
-    )
+    return invoke(*args, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
