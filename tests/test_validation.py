@@ -316,3 +316,17 @@ def test_patrol_outside_the_boundary_is_a_warning(mini_copy: Path) -> None:
         "neighbourhoods/alpha/patrols.yaml:8: warning: market-square.where: 'Market Square' is "
         "outside the area's boundary; check the coordinates (longitude first) or the boundary"
     )
+
+
+def test_choices_are_matched_whatever_the_capitals(mini_copy: Path) -> None:
+    path = mini_copy / "neighbourhoods/alpha/priorities.yaml"
+    text = path.read_text().replace("status: in progress", "status: In Progress")
+    path.write_text(text.replace("agreed_how: residents' meeting", "agreed_how: Residents meeting"))
+    path = mini_copy / "neighbourhoods/alpha/patrols.yaml"
+    path.write_text(path.read_text().replace("[friday, saturday]", "[Friday, SATURDAY]"))
+    site = load_site(mini_copy, build_date=TODAY)
+    assert [str(p) for p in site.problems] == []
+    priorities = site.areas["alpha"].priorities
+    assert [p.status.value for p in priorities] == ["in progress", "closed"]
+    assert priorities[1].agreed_how.value == "residents' meeting"
+    assert [d.value for d in site.areas["alpha"].patrols[0].when[0].days] == ["friday", "saturday"]

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -56,6 +57,30 @@ Postcode = Annotated[
 
 UK_LATITUDE = (49.8, 60.9)
 UK_LONGITUDE = (-8.7, 1.8)
+
+
+def _loosely(value: Any, choices: type[StrEnum]) -> Any:
+    """The choice an editor meant, whatever its capitals, spaces or punctuation."""
+    if isinstance(value, str):
+        wanted = re.sub(r"[^a-z]", "", value.lower())
+        for member in choices:
+            if re.sub(r"[^a-z]", "", member.value.lower()) == wanted:
+                return member
+    return value
+
+
+class _LooseChoice:
+    """``Loose[Status]``: a choice from an enum, matched ignoring capitals and punctuation.
+
+    "In Progress", "in-progress" and "in progress" all mean Status.in_progress; the
+    JSON Schema still offers the exact spellings.
+    """
+
+    def __class_getitem__(cls, choices: type[StrEnum]) -> Any:
+        return Annotated[choices, BeforeValidator(lambda value: _loosely(value, choices))]
+
+
+Loose = _LooseChoice
 
 
 class Strict(BaseModel):
@@ -183,10 +208,10 @@ class Priority(Strict):
 
     id: Slug
     title: Text
-    status: Status = Field(description="open, in progress or closed.")
+    status: Loose[Status] = Field(description="open, in progress or closed.")
     agreed: dt.date = Field(description="When it was agreed, YYYY-MM-DD.")
     agreed_with: Text = Field(description="Who agreed it, e.g. Ludlow Town Council.")
-    agreed_how: AgreedHow
+    agreed_how: Loose[AgreedHow]
     review: dt.date = Field(description="The date of the next review, YYYY-MM-DD.")
     problem: Markdown = Field(description="What residents told us, in Markdown.")
     actions: list[Action] = Field(default_factory=list)
@@ -221,7 +246,7 @@ TimeOfDay = Annotated[str, StringConstraints(pattern=TIME_PATTERN)]
 
 
 class PatrolTime(Strict):
-    days: list[Day] = Field(min_length=1, description="e.g. [friday, saturday]")
+    days: list[Loose[Day]] = Field(min_length=1, description="e.g. [friday, saturday]")
     start: TimeOfDay = Field(description="24-hour clock, e.g. 20:00")
     end: TimeOfDay = Field(description="24-hour clock, e.g. 23:30 (00:00 for midnight)")
 
@@ -257,7 +282,7 @@ class EventType(StrEnum):
 class Event(Strict):
     id: Slug = Field(description="A short unique name, e.g. 2026-12-market-surgery.")
     title: Text
-    type: EventType
+    type: Loose[EventType]
     start: dt.datetime = Field(description="Local UK time, e.g. 2026-12-05 10:00")
     end: dt.datetime = Field(description="Local UK time, e.g. 2026-12-05 12:00")
     place: Text = Field(description="Where, e.g. Ludlow Library.")
@@ -300,7 +325,7 @@ class UpdateMeta(Strict):
 
     title: Text
     date: dt.datetime = Field(description="e.g. 2026-11-20 14:30")
-    category: Category
+    category: Loose[Category]
     summary: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
     ] | None = None
@@ -312,16 +337,6 @@ class UpdateMeta(Strict):
     image: Text | None = None
     image_alt: Text | None = None
     status: Literal["published", "draft"] = "published"
-
-    @field_validator("category", mode="before")
-    @classmethod
-    def _category_any_case(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            wanted = re.sub(r"[^a-z]", "", value.lower())
-            for member in Category:
-                if re.sub(r"[^a-z]", "", member.value.lower()) == wanted:
-                    return member
-        return value
 
     @field_validator("areas", mode="before")
     @classmethod
