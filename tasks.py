@@ -6,9 +6,11 @@ import functools
 import http.server
 import socketserver
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from invoke import task
+from invoke import Context, task
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "output"
@@ -26,7 +28,12 @@ def _exit(code: int) -> None:
         "output": "Where to write the site (default: output/).",
     }
 )
-def build(c, publish=False, content_root=None, output=None):
+def build(
+    c: Context,
+    publish: bool = False,
+    content_root: str | None = None,
+    output: str | None = None,
+) -> None:
     """Validate all content and build the site."""
     from neighbourhoods.build import run_build
 
@@ -41,7 +48,7 @@ def build(c, publish=False, content_root=None, output=None):
 
 
 @task(help={"port": "Port to serve on (default 8000).", "output": "Folder to serve."})
-def serve(c, port=8000, output=None):
+def serve(c: Context, port: int = 8000, output: str | None = None) -> None:
     """Serve the built site at http://localhost:PORT."""
     folder = Path(output or OUTPUT)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
@@ -64,7 +71,7 @@ def serve(c, port=8000, output=None):
         "content_root": "The folder holding content/ and neighbourhoods/ (default: this repo).",
     }
 )
-def validate(c, strict=False, content_root=None):
+def validate(c: Context, strict: bool = False, content_root: str | None = None) -> None:
     """Check all content and list every problem with its file and line."""
     from neighbourhoods.build import run_validate
 
@@ -75,7 +82,7 @@ def validate(c, strict=False, content_root=None):
 _CONTENT_ROOT_HELP = "The folder holding content/ and neighbourhoods/ (default: this repo)."
 
 
-def _editing_call(function, *args, **kwargs):
+def _editing_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run an editing helper; a mistake the editor can fix ends with its message, not a trace."""
     from neighbourhoods.editing import EditingError
 
@@ -97,7 +104,14 @@ def _editing_call(function, *args, **kwargs):
         "content_root": _CONTENT_ROOT_HELP,
     },
 )
-def new_update(c, area, title, category="News", priority=None, content_root=None):
+def new_update(
+    c: Context,
+    area: str,
+    title: str,
+    category: str = "News",
+    priority: str | None = None,
+    content_root: str | None = None,
+) -> None:
     """Create a new update for an area, dated now, ready to fill in."""
     from neighbourhoods.editing import new_update as create
 
@@ -125,20 +139,20 @@ def new_update(c, area, title, category="News", priority=None, content_root=None
     },
 )
 def new_event(
-    c,
-    area,
-    title,
-    start,
-    end,
-    place,
-    address,
-    postcode,
-    type="meeting",
-    description=None,
-    booking=None,
-    id=None,
-    content_root=None,
-):
+    c: Context,
+    area: str,
+    title: str,
+    start: str,
+    end: str,
+    place: str,
+    address: str,
+    postcode: str,
+    type: str = "meeting",
+    description: str | None = None,
+    booking: str | None = None,
+    id: str | None = None,
+    content_root: str | None = None,
+) -> None:
     """Add an event to an area's events.yaml, keeping the file's comments and layout."""
     from neighbourhoods.editing import new_event as add
 
@@ -167,7 +181,7 @@ def new_event(
         "content_root": _CONTENT_ROOT_HELP,
     }
 )
-def codeowners(c, check=False, content_root=None):
+def codeowners(c: Context, check: bool = False, content_root: str | None = None) -> None:
     """Write .github/CODEOWNERS from the maintainers in each area.yaml."""
     from neighbourhoods.build import pelican_settings
     from neighbourhoods.editing import write_codeowners
@@ -189,7 +203,12 @@ def codeowners(c, check=False, content_root=None):
         "content_root": _CONTENT_ROOT_HELP,
     }
 )
-def report(c, markdown=False, output=None, content_root=None):
+def report(
+    c: Context,
+    markdown: bool = False,
+    output: str | None = None,
+    content_root: str | None = None,
+) -> None:
     """List per area: last update, overdue reviews, past events and empty sections."""
     from neighbourhoods.editing import freshness, report_markdown, report_table
     from neighbourhoods.site import load_site
@@ -210,7 +229,12 @@ def report(c, markdown=False, output=None, content_root=None):
         "output": "Where to write the site (default: output/).",
     }
 )
-def livereload(c, port=8000, content_root=None, output=None):
+def livereload(
+    c: Context,
+    port: int = 8000,
+    content_root: str | None = None,
+    output: str | None = None,
+) -> None:
     """Build, serve at http://localhost:PORT and rebuild within seconds of any change."""
     from livereload import Server
 
@@ -236,7 +260,12 @@ def livereload(c, port=8000, content_root=None, output=None):
         "output": "Where to build the site (default: output/).",
     }
 )
-def publish(c, target=None, content_root=None, output=None):
+def publish(
+    c: Context,
+    target: str | None = None,
+    content_root: str | None = None,
+    output: str | None = None,
+) -> None:
     """Build with publishconf.py, add .gz and .br copies, and deploy to the target."""
     from neighbourhoods.build import pelican_settings, run_build
     from neighbourhoods.editing import parse_target
@@ -251,7 +280,7 @@ def publish(c, target=None, content_root=None, output=None):
 
 
 @task(help={"check": "Fail if the committed schemas are out of date instead of writing them."})
-def schemas(c, check=False):
+def schemas(c: Context, check: bool = False) -> None:
     """Write the JSON Schema files in schemas/ from the content models."""
     from neighbourhoods.schemas import write_schemas
 
@@ -268,7 +297,7 @@ def schemas(c, check=False):
         "no_build": "Only time validation, not the full build.",
     }
 )
-def bench(c, areas=1000, updates=20000, no_build=False):
+def bench(c: Context, areas: int = 1000, updates: int = 20000, no_build: bool = False) -> None:
     """Time validation and a full build on synthetic national-scale content."""
     import logging
 
@@ -287,7 +316,7 @@ def bench(c, areas=1000, updates=20000, no_build=False):
         "output": "The built site to check (default: output/).",
     }
 )
-def check(c, publish=False, output=None):
+def check(c: Context, publish: bool = False, output: str | None = None) -> None:
     """Check every link, image, fragment, feed and calendar link in the built site."""
     from checks.links import check_output
     from neighbourhoods.build import pelican_settings

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def fetch(url: str) -> str:
         return ""
 
 
-def wait_for(check, timeout: float = 120.0) -> float:
+def wait_for(check: Callable[[], bool], timeout: float = 120.0) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if check():

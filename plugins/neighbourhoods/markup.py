@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html as html_entities
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import markdown
@@ -58,7 +59,7 @@ def _content_id(value: str) -> str:
 _ID_ATTRIBUTE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 
-def _attribute_filter(own_ids: set[str]):  # type: ignore[no-untyped-def]
+def _attribute_filter(own_ids: set[str]) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id":
             return _content_id(value) if value.strip() else None
