@@ -243,24 +243,34 @@ def test_an_areas_update_list_paginates(tmp_path: Path) -> None:
     assert len(second.xpath("//main//li[@class='update-summary']")) == 1
 
 
-def test_feed_links_component_says_what_each_link_gives() -> None:
-    """The macro the feeds partials use: each link, its MIME type, and a plain label."""
+def test_subscription_components_say_what_each_link_gives() -> None:
+    """The macros the "Stay informed" blocks and the <head> of every page use."""
     from jinja2 import Environment, FileSystemLoader
 
     env = Environment(loader=FileSystemLoader(PROJECT / "theme/templates"), autoescape=True)
-    macro = env.from_string(
-        '{% from "components/feed_links.html" import feed_links %}{{ feed_links(links) }}'
+    feeds = {"rss": "https://example.org/l.rss", "atom": "https://example.org/l.atom"}
+    calendar = "https://example.org/l.ics"
+    template = env.from_string(
+        '{% from "components/subscriptions.html" import feed_list, calendar_list %}'
+        "{{ feed_list(feeds, what) }}{{ calendar_list(calendar, 'Ludlow meetings & more') }}"
     )
-    links = [
-        ("Ludlow updates", "https://example.org/ludlow.atom", "application/atom+xml"),
-        ("Ludlow meetings & surgeries", "https://example.org/ludlow.ics", "ics"),
-    ]
-    doc = lxml_html.fromstring(macro.render(links=links))
-    items = [" ".join(li.text_content().split()) for li in doc.iter("li")]
-    assert items == [
-        "Ludlow updates (Atom feed)",
-        "Ludlow meetings & surgeries (calendar file)",
-    ]
+    doc = lxml_html.fromstring(
+        "<div>" + template.render(feeds=feeds, calendar=calendar, what="<b>Ludlow</b>") + "</div>"
+    )
     anchors = list(doc.iter("a"))
-    assert [a.get("type") for a in anchors] == ["application/atom+xml", None]
-    assert macro.render(links=[]).strip() == ""
+    assert [(a.text_content(), a.get("href"), a.get("type")) for a in anchors] == [
+        ("RSS feed of <b>Ludlow</b>", feeds["rss"], "application/rss+xml"),
+        ("Atom feed of <b>Ludlow</b>", feeds["atom"], "application/atom+xml"),
+        ("Calendar of Ludlow meetings & more", calendar, "text/calendar"),
+    ]
+    head = env.from_string(
+        '{% from "components/subscriptions.html" import alternates %}'
+        "{{ alternates(feeds, 'Updates from Ludlow', calendar, 'Ludlow meetings') }}"
+        "{{ alternates(none, '', none, '') }}"
+    ).render(feeds=feeds, calendar=calendar)
+    links = lxml_html.fromstring(f"<head>{head}</head>").iter("link")
+    assert [(link.get("type"), link.get("title"), link.get("href")) for link in links] == [
+        ("application/rss+xml", "Updates from Ludlow (RSS)", feeds["rss"]),
+        ("application/atom+xml", "Updates from Ludlow (Atom)", feeds["atom"]),
+        ("text/calendar", "Ludlow meetings (calendar)", calendar),
+    ]

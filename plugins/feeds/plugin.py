@@ -98,45 +98,46 @@ class FeedsGenerator(Generator):
         siteurl = settings["SITEURL"]
         limit = max_items(settings)
         force = settings.get("FORCE_NAME", settings["SITENAME"])
-        specs = []
-        for record in site.areas.values():
-            paths = feed_paths(record.url)
-            specs.append(
-                FeedSpec(
-                    rss_path=paths.rss,
-                    atom_path=paths.atom,
-                    title=f"{record.name} neighbourhood team: updates",
-                    description=(
-                        f"News, appeals and advice from the {record.name} neighbourhood team, "
-                        f"and updates from {force} for everyone."
-                    ),
-                    page_url=absolute(siteurl, record.url),
-                    updates=newest_first(record.updates, limit),
-                )
-            )
-        paths = feed_paths(SITE_FEED_BASE)
-        specs.append(
-            FeedSpec(
+
+        def spec(base: str, title: str, description: str, updates: Any) -> FeedSpec:
+            """The RSS and Atom pair for the page at ``base`` (feeds sit beside it)."""
+            paths = feed_paths(base)
+            return FeedSpec(
                 rss_path=paths.rss,
                 atom_path=paths.atom,
-                title=f"{force}: updates from every neighbourhood team",
-                description=f"News, appeals and advice from every {force} neighbourhood team.",
-                page_url=absolute(siteurl, SITE_FEED_BASE),
-                updates=newest_first(self.context.get("articles", []), limit),
+                title=title,
+                description=description,
+                page_url=absolute(siteurl, base),
+                updates=newest_first(updates, limit),
+            )
+
+        specs = [
+            spec(
+                record.url,
+                f"{record.name} neighbourhood team: updates",
+                f"News, appeals and advice from the {record.name} neighbourhood team, "
+                f"and updates from {force} for everyone.",
+                record.updates,
+            )
+            for record in site.areas.values()
+        ]
+        specs.append(
+            spec(
+                SITE_FEED_BASE,
+                f"{force}: updates from every neighbourhood team",
+                f"News, appeals and advice from every {force} neighbourhood team.",
+                self.context.get("articles", []),
             )
         )
-        for category, updates in self.context.get("categories", []):
-            paths = feed_paths(category.url)
-            specs.append(
-                FeedSpec(
-                    rss_path=paths.rss,
-                    atom_path=paths.atom,
-                    title=f"{force}: {category.name} updates",
-                    description=f"{category.name} updates from every {force} neighbourhood team.",
-                    page_url=absolute(siteurl, category.url),
-                    updates=newest_first(updates, limit),
-                )
+        specs += [
+            spec(
+                category.url,
+                f"{force}: {category.name} updates",
+                f"{category.name} updates from every {force} neighbourhood team.",
+                updates,
             )
+            for category, updates in self.context.get("categories", [])
+        ]
         return specs
 
     def generate_output(self, writer: Any) -> None:
