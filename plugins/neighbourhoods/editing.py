@@ -271,34 +271,9 @@ def _parse_local(value: str, option: str) -> str:
     return f"{parsed:%Y-%m-%d %H:%M}"
 
 
-def event_entry(
-    *,
-    event_id: str,
-    title: str,
-    start: str,
-    end: str,
-    place: str,
-    address: str,
-    postcode: str,
-    event_type: str = DEFAULT_EVENT_TYPE,
-    description: str | None = None,
-    booking: str | None = None,
-) -> dict[str, Any]:
-    """One events.yaml entry, checked against the Event model."""
-    entry: dict[str, Any] = {
-        "id": event_id,
-        "title": title,
-        "type": event_type,
-        "start": start,
-        "end": end,
-        "place": place,
-        "address": address,
-        "postcode": postcode,
-    }
-    if description:
-        entry["description"] = description
-    if booking:
-        entry["booking"] = booking
+def checked_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """An events.yaml entry checked against the Event model; fields that are None are left out."""
+    entry = {key: value for key, value in entry.items() if value is not None}
     try:
         event = Event.model_validate(entry)
     except ValidationError as exc:
@@ -397,17 +372,19 @@ def new_event(
         number += 1
     if new_id in taken:
         raise EditingError(f"{rel} already has an event with the id '{new_id}'; choose another")
-    entry = event_entry(
-        event_id=new_id,
-        title=title,
-        start=start_text,
-        end=end_text,
-        place=_one_line(place, "--place"),
-        address=_one_line(address, "--address"),
-        postcode=postcode,
-        event_type=event_type,
-        description=description.strip() if description else None,
-        booking=booking.strip() if booking else None,
+    entry = checked_entry(
+        {
+            "id": new_id,
+            "title": title,
+            "type": event_type,
+            "start": start_text,
+            "end": end_text,
+            "place": _one_line(place, "--place"),
+            "address": _one_line(address, "--address"),
+            "postcode": postcode,
+            "description": (description or "").strip() or None,
+            "booking": (booking or "").strip() or None,
+        }
     )
     block = _render_entry(entry)
     # Read and write the text as it is (byte-order mark, CRLF line ends and all).
