@@ -22,6 +22,7 @@ from feedgen.feed import FeedGenerator
 from neighbourhoods.files import SettingsError, site_domain
 from neighbourhoods.files import absolute_url as absolute
 from neighbourhoods.markup import plain_text
+from neighbourhoods.plugin import newest_first_key
 
 #: Used for the ``updated`` date of a feed that has no entries and a site with no updates
 #: at all, so that such a feed is still reproducible.
@@ -109,7 +110,7 @@ class FeedSpec:
 
 def newest_first(updates: Iterable[Any], limit: int | None) -> list[Any]:
     """Newest first; ties broken by URL so that the order never depends on file order."""
-    ordered = sorted(updates, key=lambda a: (a.date, a.url), reverse=True)
+    ordered = sorted(updates, key=newest_first_key, reverse=True)
     return ordered if limit is None else ordered[:limit]
 
 

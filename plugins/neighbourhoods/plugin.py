@@ -18,6 +18,12 @@ from .site import AREAS_DIR, Site, load_site, update_url
 logger = logging.getLogger(__name__)
 
 
+def newest_first_key(article: Any) -> tuple[Any, str]:
+    """The one order of updates everywhere (sort with reverse=True): newest first, and
+    updates of the same moment by URL, so the order never depends on file order."""
+    return (article.date, article.url)
+
+
 def on_initialized(pelican: Any) -> None:
     """Load and validate everything before Pelican reads a single file."""
     settings = pelican.settings
@@ -69,7 +75,7 @@ def on_articles_finalized(generator: Any) -> None:
     site: Site = generator.settings["SITE_MODEL"]
     root = site.root
     force_wide: list[Any] = []
-    for article in generator.articles:  # newest first
+    for article in sorted(generator.articles, key=newest_first_key, reverse=True):
         rel = Path(os.path.relpath(article.source_path, root)).as_posix()
         info = site.updates.get(rel)
         if info is None:
@@ -84,7 +90,7 @@ def on_articles_finalized(generator: Any) -> None:
     site.force_wide_updates = force_wide
     for record in site.areas.values():
         record.updates = list(
-            heapq.merge(record.own_updates, force_wide, key=lambda a: a.date, reverse=True)
+            heapq.merge(record.own_updates, force_wide, key=newest_first_key, reverse=True)
         )
 
 
