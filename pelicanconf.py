@@ -39,7 +39,9 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # "checks" must stay last: it checks what every other plugin wrote.
-PLUGINS = ["neighbourhoods", "feeds", "calendars", "theme_check", "sitemap", "hosting", "checks"]
+PLUGINS = [
+    "neighbourhoods", "feeds", "calendars", "theme_check", "reports", "sitemap", "hosting", "checks"
+]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]
@@ -138,3 +140,13 @@ SECURITY_CONTACT = ["mailto:security@westmercia.police.uk"]
 SECURITY_EXPIRES = "2027-11-01T00:00:00Z"
 SECURITY_PREFERRED_LANGUAGES = "en"
 SECURITY_POLICY = None
+
+# -- Reports ---------------------------------------------------------------------------
+# Monthly written reports to parish and town councils (plugins/reports).
+# PDFs of each report (WeasyPrint): off in development builds, on in publishconf.py.
+REPORTS_PDF = False
+# Where PDFs are kept between builds, keyed by a hash of each report, so unchanged months
+# are copied instead of laid out again. None: the "report-pdfs" folder in CACHE_PATH.
+REPORTS_PDF_CACHE = None
+# The survey a report's "How to give feedback" links to (a full https:// address), or None.
+FEEDBACK_SURVEY_URL = None

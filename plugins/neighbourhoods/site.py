@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from shapely.geometry.base import BaseGeometry
 
-from . import geo, privacy
+from . import geo, privacy, reports
 from .files import inside, relative
 from .models import (
     FILE_MODELS,
@@ -39,7 +39,7 @@ AREAS_DIR = "neighbourhoods"
 UPDATES_DIR = "content/updates"
 PAGES_DIR = "content/pages"
 AREA_FILES = {"area.yaml", "priorities.yaml", "patrols.yaml", "events.yaml", "boundary.geojson"}
-AREA_SUBFOLDERS = {"updates", "photos", "images"}
+AREA_SUBFOLDERS = {"updates", "photos", "images", "reports"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 ROOT_FILES = {"postcodes.csv", "README.md"}
 MAX_UPDATE_BYTES = 1_000_000
@@ -65,6 +65,8 @@ class AreaRecord:
     own_updates: list[Any] = field(default_factory=list)
     #: Own and force-wide updates merged, newest first (set when updates are attached).
     updates: list[Any] = field(default_factory=list)
+    #: Covering notes for monthly council reports (reports/<yyyy-mm>.md), by month key.
+    report_notes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -444,6 +446,14 @@ class _Loader:
             {"type": "Polygon", "coordinates": [[list(p) for p in r] for r in where.coordinates]}
         )
 
+    def load_report_notes(self) -> None:
+        """Each area's covering notes for its monthly council reports (reports.py)."""
+        rules = self.privacy_rules()
+        for record in self.site.areas.values():
+            notes, problems = reports.load_report_notes(self.root, self.root / record.folder, rules)
+            record.report_notes = notes
+            self.site.problems.extend(problems)
+
     # -- updates ---------------------------------------------------------
     def update_files(self) -> Iterator[tuple[Path, str | None]]:
         force_wide = self.root / UPDATES_DIR
@@ -606,6 +616,7 @@ def load_site(
     loader.load_areas()
     loader.load_updates()
     loader.load_pages()
+    loader.load_report_notes()
     site = loader.site
     site.areas = {a.slug: a for a in site.areas_by_name()}
     return site
