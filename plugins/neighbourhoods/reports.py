@@ -157,7 +157,10 @@ class CoveringNote:
 
 
 def load_report_notes(
-    root: Path, folder: Path, rules: PrivacyRules | None = None
+    root: Path,
+    folder: Path,
+    rules: PrivacyRules | None = None,
+    build_date: dt.date | None = None,
 ) -> tuple[dict[str, CoveringNote], list[Problem]]:
     """Read ``<area folder>/reports/*.md``: the notes by month key, and every problem found.
 
@@ -198,6 +201,14 @@ def load_report_notes(
             continue
         if not entry.is_file():
             continue
+        if build_date is not None and month > Month.of(build_date):
+            problem(
+                entry,
+                None,
+                f"is the covering note for {month.title}, which has not started yet; it will "
+                "be published with that month's report (check the file name if that is wrong)",
+                "warning",
+            )
         try:
             text = read_text(entry, max_bytes=MAX_NOTE_BYTES)
         except ContentFileError as exc:

@@ -450,7 +450,9 @@ class _Loader:
         """Each area's covering notes for its monthly council reports (reports.py)."""
         rules = self.privacy_rules()
         for record in self.site.areas.values():
-            notes, problems = reports.load_report_notes(self.root, self.root / record.folder, rules)
+            notes, problems = reports.load_report_notes(
+                self.root, self.root / record.folder, rules, self.site.build_date
+            )
             record.report_notes = notes
             self.site.problems.extend(problems)
 

@@ -173,8 +173,9 @@ class ReportsGenerator(Generator):
                     older=reports[position + 1].month if position + 1 < len(reports) else None,
                     pdf_size=pdf_size,
                 )
-            self._write(writer, reports_url(record.slug), "area_reports", area=record,
-                        reports=reports)
+            self._write(
+                writer, reports_url(record.slug), "area_reports", area=record, reports=reports
+            )
             self._write_feeds(output, record, reports)
             feeds += 2
         councils = self.index.councils()
