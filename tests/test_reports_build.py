@@ -301,3 +301,21 @@ def test_note_markdown_is_sanitised(mini_copy: Path, tmp_path: Path) -> None:
     raw = (output / "neighbourhoods/alpha/reports/2026-11/index.html").read_text(encoding="utf-8")
     assert "<script>" not in raw
     assert "<strong>council</strong>" in raw
+
+
+def test_report_feeds_in_the_publish_build_use_the_real_address(tmp_path: Path) -> None:
+    from conftest import PROJECT
+
+    root = make_site(tmp_path / "site")
+    output = build(
+        root, tmp_path / "output", PROJECT / "publishconf.py", REPORTS_PDF_CACHE=str(tmp_path)
+    )
+    real = "https://neighbourhoods.westmercia.police.uk"
+    for name in ("feed.atom", "feed.rss"):
+        path = output / "neighbourhoods/alpha/reports" / name
+        text = path.read_text(encoding="utf-8")
+        assert "localhost" not in text
+        feed = feedparser.parse(text)
+        assert feed.entries[0].link == f"{real}/neighbourhoods/alpha/reports/2026-11/"
+        assert feed.entries[0].author_detail.email == "alpha.snt@example.police.uk"
+    assert (output / "neighbourhoods/alpha/reports/2026-11/alpha-2026-11.pdf").is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -13,6 +14,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from neighbourhoods.files import SettingsError, absolute_url, site_domain, write_atomic
+from neighbourhoods.markup import plain_text
 from neighbourhoods.reports import (
     Council,
     Month,
@@ -206,6 +208,8 @@ class ReportsGenerator(Generator):
         feed.language(self.settings.get("DEFAULT_LANG", "en-GB"))
         feed.author(name=f"{record.name} neighbourhood team", email=record.area.contact.email)
         feed.rights(f"© {force}. Open Government Licence v3.0.")
+        feed.docs("https://www.rssboard.org/rss-specification")
+        team = f"{record.name} neighbourhood team"
         dates = []
         for report in reports:  # newest first
             url = absolute_url(siteurl, report.url)
@@ -213,11 +217,14 @@ class ReportsGenerator(Generator):
             dates.append(when)
             entry = feed.add_entry(order="append")
             entry.id(f"tag:{domain},{report.month.year:04d}:/{report.url}")
-            entry.title(f"{record.name}: report to councils for {report.month.title}")
+            entry.title(f"{plain_text(record.name)}: report to councils for {report.month.title}")
             entry.link(href=url, rel="alternate", type="text/html")
             entry.published(_london(report.month.first_day))
             entry.updated(when)
-            entry.summary(report.summary())
+            entry.author(name=team, email=record.area.contact.email)
+            entry.category(term="Report to councils", label="Report to councils")
+            # RSS readers treat <description> as HTML: escape the plain text for them.
+            entry.summary(html.escape(plain_text(report.summary()), quote=False), type="html")
         feed.updated(max(dates))  # from the content, never the clock
         page = {"href": absolute_url(siteurl, reports_url(record.slug)), "rel": "alternate"}
         for path, kind in ((atom_path, "atom"), (rss_path, "rss")):
