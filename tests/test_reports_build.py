@@ -209,10 +209,19 @@ def test_pdfs_are_deterministic_and_unchanged_months_come_from_the_cache(
     root, first, cache = site
     pdfs = sorted(p.relative_to(first) for p in first.rglob("*.pdf"))
     assert len(pdfs) == 6  # five months of alpha's, one of beta's
-    # A cold build with an empty cache lays every PDF out again: the same bytes.
+    # A cold build with an empty cache lays every PDF out again: the same bytes, whether
+    # made by worker processes (the default) or in the build's own process.
     fresh = build_reports(root, tmp_path / "fresh", tmp_path / "empty-cache")
+    single = build(
+        root,
+        tmp_path / "single",
+        REPORTS_PDF=True,
+        REPORTS_PDF_CACHE=str(tmp_path / "other-cache"),
+        REPORTS_PDF_WORKERS=1,
+    )
     for rel in pdfs:
         assert (fresh / rel).read_bytes() == (first / rel).read_bytes(), rel
+        assert (single / rel).read_bytes() == (first / rel).read_bytes(), rel
 
     # Mark November's cached PDF, then change only October's update: November is copied
     # from the cache (the marker comes through), October is made again.
@@ -319,3 +328,12 @@ def test_report_feeds_in_the_publish_build_use_the_real_address(tmp_path: Path) 
         assert feed.entries[0].link == f"{real}/neighbourhoods/alpha/reports/2026-11/"
         assert feed.entries[0].author_detail.email == "alpha.snt@example.police.uk"
     assert (output / "neighbourhoods/alpha/reports/2026-11/alpha-2026-11.pdf").is_file()
+
+
+def test_sitemap_dates_reports_by_their_content(site) -> None:
+    _, output, _ = site
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/neighbourhoods/alpha/reports/2026-09/</loc><lastmod>2026-09-10</lastmod>" in sitemap
+    assert "/neighbourhoods/alpha/reports/</loc><lastmod>2026-11-20</lastmod>" in sitemap
+    assert "/councils/alpha-town-council/</loc>" in sitemap
+    assert ".pdf" not in sitemap

@@ -13,8 +13,12 @@ clock, and WeasyPrint derives the document id from the content.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .files import write_atomic
 
@@ -25,10 +29,32 @@ class PdfStats:
     from_cache: int = 0
 
 
-class PdfMaker:
-    """Turns report HTML into PDF bytes, through a content-addressed cache folder."""
+#: In each worker process: the parsed stylesheet, by its text (parsed once per process).
+_WORKER_STYLESHEETS: dict[str, Any] = {}
 
-    def __init__(self, cache_dir: Path, stylesheet: str) -> None:
+
+def _render_in_worker(stylesheet: str, html: str) -> bytes:
+    import weasyprint
+
+    css = _WORKER_STYLESHEETS.get(stylesheet)
+    if css is None:
+        css = _WORKER_STYLESHEETS[stylesheet] = weasyprint.CSS(string=stylesheet)
+    return weasyprint.HTML(string=html).write_pdf(stylesheets=[css])
+
+
+#: Fewer PDFs to make than this are made in the build's own process.
+PARALLEL_FROM = 4
+
+
+class PdfMaker:
+    """Turns report HTML into PDF bytes, through a content-addressed cache folder.
+
+    PDFs missing from the cache are laid out by ``workers`` processes (a cold build of
+    thousands of reports is otherwise bound to one core); the bytes do not depend on
+    which process made them.
+    """
+
+    def __init__(self, cache_dir: Path, stylesheet: str, workers: int = 1) -> None:
         import weasyprint
 
         self._weasyprint = weasyprint
@@ -37,6 +63,48 @@ class PdfMaker:
         self._stylesheet = weasyprint.CSS(string=stylesheet)  # parsed once per build
         self.version = weasyprint.__version__
         self.stats = PdfStats()
+        self.workers = max(1, workers)
+        self._pool: Executor | None = None
+
+    def _executor(self) -> Executor:
+        if self._pool is None:
+            # "spawn": a fresh interpreter per worker, never a fork of a threaded build.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def render_many(self, htmls: Sequence[str]) -> list[bytes]:
+        """PDFs for several reports at once: cached ones copied, the rest made in parallel."""
+        results: list[bytes | None] = [self._cached(html) for html in htmls]
+        missing = [i for i, data in enumerate(results) if data is None]
+        if len(missing) >= PARALLEL_FROM and self.workers > 1:
+            made = self._executor().map(
+                _render_in_worker,
+                [self.stylesheet_text] * len(missing),
+                [htmls[i] for i in missing],
+            )
+            for i, data in zip(missing, made, strict=True):
+                write_atomic(self.cache_path(htmls[i]), data)
+                self.stats.rendered += 1
+                results[i] = data
+        else:
+            for i in missing:
+                results[i] = self.render(htmls[i])
+        return [data for data in results if data is not None]
+
+    def _cached(self, html: str) -> bytes | None:
+        cached = self.cache_path(html)
+        if cached.is_file():
+            data = cached.read_bytes()
+            if data.startswith(b"%PDF-"):
+                self.stats.from_cache += 1
+                return data
+        return None
 
     def key(self, html: str) -> str:
         digest = hashlib.sha256()
@@ -51,13 +119,10 @@ class PdfMaker:
 
     def render(self, html: str) -> bytes:
         """The PDF for ``html``: from the cache when this exact HTML was rendered before."""
-        cached = self.cache_path(html)
-        if cached.is_file():
-            data = cached.read_bytes()
-            if data.startswith(b"%PDF-"):
-                self.stats.from_cache += 1
-                return data
+        data = self._cached(html)
+        if data is not None:
+            return data
         data = self._weasyprint.HTML(string=html).write_pdf(stylesheets=[self._stylesheet])
-        write_atomic(cached, data)
+        write_atomic(self.cache_path(html), data)
         self.stats.rendered += 1
         return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -143,24 +144,58 @@ class ReportsGenerator(Generator):
         from neighbourhoods.report_pdf import PdfMaker
 
         stylesheet = Path(self.settings["THEME"]) / "static" / PRINT_STYLESHEET
-        return PdfMaker(pdf_cache_dir(self.settings), stylesheet.read_text(encoding="utf-8"))
+        workers = self.settings.get("REPORTS_PDF_WORKERS") or os.cpu_count() or 1
+        return PdfMaker(
+            pdf_cache_dir(self.settings), stylesheet.read_text(encoding="utf-8"), int(workers)
+        )
 
     def generate_output(self, writer: Any) -> None:
         site = self.settings["SITE_MODEL"]
         output = Path(self.output_path)
         maker = self._pdf_maker() if self.settings.get("REPORTS_PDF") else None
         pdf_template = self.get_template("report_pdf") if maker else None
+        try:
+            feeds = self._write_areas(writer, output, site, maker, pdf_template)
+        finally:
+            if maker is not None:
+                maker.close()
+        councils = self.index.councils()
+        self._write(writer, councils_url(), "councils", councils=councils)
+        for council in councils:
+            self._write(writer, council.page_url, "council", council=council)
+        if maker is not None:
+            logger.info(
+                "Council reports: %d reports, %d PDFs made, %d copied from the cache",
+                self.index.count(),
+                maker.stats.rendered,
+                maker.stats.from_cache,
+            )
+        logger.info("Wrote %d council report feeds and %d council pages", feeds, len(councils))
+
+    def _write_areas(
+        self, writer: Any, output: Path, site: Any, maker: Any, pdf_template: Any
+    ) -> int:
+        """Each area's reports (and their PDFs), its list of reports and its feeds."""
         feeds = 0
         for record in site.areas.values():
             months = self.index.months(record)
             if not months:
                 continue
             reports = [self.index.report(record, month) for month in months]
+            pdfs: list[bytes | None] = [None] * len(reports)
+            if maker is not None and pdf_template is not None:
+                pdfs = list(
+                    maker.render_many(
+                        [
+                            pdf_template.render({**self.context, "report": r, "area": record})
+                            for r in reports
+                        ]
+                    )
+                )
             for position, report in enumerate(reports):
                 pdf_size = None
-                if maker is not None and pdf_template is not None:
-                    html = pdf_template.render({**self.context, "report": report, "area": record})
-                    data = maker.render(html)
+                data = pdfs[position]
+                if data is not None:
                     target = output / report.pdf_url
                     write_atomic(target, data)
                     signals.content_written.send(str(target), context=self.context)
@@ -174,24 +209,19 @@ class ReportsGenerator(Generator):
                     newer=reports[position - 1].month if position > 0 else None,
                     older=reports[position + 1].month if position + 1 < len(reports) else None,
                     pdf_size=pdf_size,
+                    lastmod=report.content_date(),
                 )
             self._write(
-                writer, reports_url(record.slug), "area_reports", area=record, reports=reports
+                writer,
+                reports_url(record.slug),
+                "area_reports",
+                area=record,
+                reports=reports,
+                lastmod=max(r.content_date() for r in reports),
             )
             self._write_feeds(output, record, reports)
             feeds += 2
-        councils = self.index.councils()
-        self._write(writer, councils_url(), "councils", councils=councils)
-        for council in councils:
-            self._write(writer, council.page_url, "council", council=council)
-        if maker is not None:
-            logger.info(
-                "Council reports: %d reports, %d PDFs made, %d copied from the cache",
-                self.index.count(),
-                maker.stats.rendered,
-                maker.stats.from_cache,
-            )
-        logger.info("Wrote %d council report feeds and %d council pages", feeds, len(councils))
+        return feeds
 
     def _write_feeds(self, output: Path, record: Any, reports: list[MonthReport]) -> None:
         siteurl = self.settings["SITEURL"]
