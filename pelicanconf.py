@@ -148,7 +148,8 @@ REPORTS_PDF = False
 # Where PDFs are kept between builds, keyed by a hash of each report, so unchanged months
 # are copied instead of laid out again. None: the "report-pdfs" folder in CACHE_PATH.
 REPORTS_PDF_CACHE = None
-# Processes that lay out PDFs missing from the cache (None: one per core).
-REPORTS_PDF_WORKERS = None
+# Processes that lay out PDFs missing from the cache. 1 (in the build's own process) is
+# quicker for a few hundred; for a cold build of thousands, set it to the free cores.
+REPORTS_PDF_WORKERS = 1
 # The survey a report's "How to give feedback" links to (a full https:// address), or None.
 FEEDBACK_SURVEY_URL = None

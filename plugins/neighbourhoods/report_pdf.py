@@ -13,9 +13,11 @@ clock, and WeasyPrint derives the document id from the content.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ class PdfStats:
     rendered: int = 0
     from_cache: int = 0
 
+
+logger = logging.getLogger(__name__)
 
 #: In each worker process: the parsed stylesheet, by its text (parsed once per process).
 _WORKER_STYLESHEETS: dict[str, Any] = {}
@@ -75,7 +79,7 @@ class PdfMaker:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def render_many(self, htmls: Sequence[str]) -> list[bytes]:
@@ -83,18 +87,28 @@ class PdfMaker:
         results: list[bytes | None] = [self._cached(html) for html in htmls]
         missing = [i for i, data in enumerate(results) if data is None]
         if len(missing) >= PARALLEL_FROM and self.workers > 1:
-            made = self._executor().map(
-                _render_in_worker,
-                [self.stylesheet_text] * len(missing),
-                [htmls[i] for i in missing],
-            )
-            for i, data in zip(missing, made, strict=True):
-                write_atomic(self.cache_path(htmls[i]), data)
-                self.stats.rendered += 1
-                results[i] = data
-        else:
-            for i in missing:
-                results[i] = self.render(htmls[i])
+            try:
+                made = list(
+                    self._executor().map(
+                        _render_in_worker,
+                        [self.stylesheet_text] * len(missing),
+                        [htmls[i] for i in missing],
+                    )
+                )
+            except BrokenProcessPool:
+                # A worker could not start (e.g. a build run from a script on standard
+                # input, which "spawn" cannot re-import): make them here instead.
+                logger.info("PDF worker processes unavailable; making PDFs in this process")
+                self.close()
+                self.workers = 1
+            else:
+                for i, data in zip(missing, made, strict=True):
+                    write_atomic(self.cache_path(htmls[i]), data)
+                    self.stats.rendered += 1
+                    results[i] = data
+                missing = []
+        for i in missing:
+            results[i] = self.render(htmls[i])
         return [data for data in results if data is not None]
 
     def _cached(self, html: str) -> bytes | None:

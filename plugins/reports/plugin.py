@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import os
 from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -144,7 +143,7 @@ class ReportsGenerator(Generator):
         from neighbourhoods.report_pdf import PdfMaker
 
         stylesheet = Path(self.settings["THEME"]) / "static" / PRINT_STYLESHEET
-        workers = self.settings.get("REPORTS_PDF_WORKERS") or os.cpu_count() or 1
+        workers = self.settings.get("REPORTS_PDF_WORKERS") or 1
         return PdfMaker(
             pdf_cache_dir(self.settings), stylesheet.read_text(encoding="utf-8"), int(workers)
         )
