@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from neighbourhoods.build import build_site
+from neighbourhood_policing.tools.build import build_site
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

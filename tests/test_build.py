@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 
-from neighbourhoods.schemas import write_schemas
-from neighbourhoods.site import load_site
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.schemas import write_schemas
 
 PROJECT = Path(__file__).resolve().parents[1]
 

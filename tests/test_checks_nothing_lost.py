@@ -11,7 +11,8 @@ import pytest
 from conftest import build
 from pelican import signals
 
-from neighbourhoods.problems import ContentError
+from neighbourhood_policing.problems import ContentError
+from neighbourhood_policing.site import built_pages
 
 MARKET = "neighbourhoods/alpha/updates/2026-11-20-market-patrols.md"
 APPEAL = "neighbourhoods/alpha/updates/2026-06-15-summer-appeal.md"
@@ -156,10 +157,13 @@ def fake_feeds(drop: str | None = None, limit_area: int | None = None) -> types.
             )
 
         everything = sorted(
-            {a for r in site.areas.values() for a in r.updates}, key=lambda a: a.date, reverse=True
+            {a for r in site.areas.values() for a in built_pages(r.updates)},
+            key=lambda a: a.date,
+            reverse=True,
         )
         for record in site.areas.values():
-            items = record.updates[:limit_area] if limit_area else record.updates
+            pages = built_pages(record.updates)
+            items = pages[:limit_area] if limit_area else pages
             feed(f"{record.url}feed.atom", items)
             feed(f"{record.url}feed.rss", items)
         feed("updates/feed.atom", everything)
@@ -170,7 +174,7 @@ def fake_feeds(drop: str | None = None, limit_area: int | None = None) -> types.
 
 
 def with_feeds(module: types.ModuleType) -> list:
-    return ["neighbourhoods", "hosting", module, "checks"]
+    return ["neighbourhoods", "hosting", module]
 
 
 @pytest.fixture(autouse=True)
@@ -210,9 +214,9 @@ def test_the_feed_limit_is_respected(mini_copy, tmp_path) -> None:
 
 
 def test_feeds_are_checked_only_when_the_feeds_plugin_is_enabled() -> None:
-    from checks.nothing_lost import feeds_enabled
+    from neighbourhood_policing.checks.nothing_lost import feeds_enabled
 
-    assert not feeds_enabled({"PLUGINS": ["neighbourhoods", "checks"]})
-    assert feeds_enabled({"PLUGINS": ["neighbourhoods", "feeds", "checks"]})
+    assert not feeds_enabled({"PLUGINS": ["neighbourhoods", "hosting"]})
+    assert feeds_enabled({"PLUGINS": ["neighbourhoods", "feeds", "hosting"]})
     assert feeds_enabled({"PLUGINS": [fake_feeds()]})
     assert not feeds_enabled({"PLUGINS": ["newsfeeds"]})

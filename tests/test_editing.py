@@ -11,15 +11,14 @@ import pytest
 import yaml
 from conftest import PROJECT, build, invoke
 
-from neighbourhoods.editing import (
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.tools.common import (
     SUMMARY_PLACEHOLDER,
     EditingError,
     make_slug,
-    new_event,
-    new_update,
     suggest_areas,
 )
-from neighbourhoods.site import load_site
+from neighbourhood_policing.tools.scaffold import new_event, new_update
 
 LONDON = ZoneInfo("Europe/London")
 def tree(root: Path) -> list[str]:

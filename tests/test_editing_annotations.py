@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_editing import invoke
 
-from neighbourhoods.problems import Problem
+from neighbourhood_policing.problems import Problem
 
 
 def break_content(root: Path) -> None:

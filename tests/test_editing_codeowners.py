@@ -9,9 +9,10 @@ import pytest
 from conftest import PROJECT
 from test_editing import invoke
 
-from neighbourhoods.build import pelican_settings
-from neighbourhoods.editing import EditingError, codeowners_text, write_codeowners
-from neighbourhoods.site import load_site
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.settings import pelican_settings
+from neighbourhood_policing.tools.codeowners import codeowners_text, write_codeowners
+from neighbourhood_policing.tools.common import EditingError
 
 COMMITTED = PROJECT / ".github" / "CODEOWNERS"
 

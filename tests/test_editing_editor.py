@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import PROJECT
 
-from neighbourhoods.models import FILE_MODELS
+from neighbourhood_policing.models import FILE_MODELS
 
 PREFIX = "# yaml-language-server: $schema="
 

@@ -22,8 +22,8 @@ import pytest
 import yaml
 from conftest import MINI, PROJECT
 
-from neighbourhoods.build import run_validate
-from neighbourhoods.site import load_site
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.tools.build import run_validate
 
 GUIDE = PROJECT / "CONTRIBUTING.md"
 BLOCK = re.compile(r"```(\w+)\n(.*?)\n```", re.S)

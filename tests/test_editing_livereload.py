@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import PROJECT
 
-from neighbourhoods.editing import Rebuilder, watch_paths
+from neighbourhood_policing.tools.livereload import Rebuilder, watch_paths
 
 UPDATE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols.md"
 PAGE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols/index.html"
@@ -53,7 +53,7 @@ def test_rebuilder_keeps_the_last_good_build(mini_copy: Path, tmp_path: Path) ->
     assert messages[-1] == "The site was not rebuilt; the page shows the last good build."
     assert (output / PAGE).is_file()
     assert {p.name for p in watch_paths(mini_copy)} == {
-        "content", "neighbourhoods", "theme", "plugins", "pelicanconf.py"
+        "content", "neighbourhoods", "theme", "plugins", "src", "pelicanconf.py"
     }  # fmt: skip
 
 

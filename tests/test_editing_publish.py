@@ -12,9 +12,9 @@ import pytest
 from conftest import MINI
 from test_editing import invoke
 
-from neighbourhoods.editing import (
+from neighbourhood_policing.tools.common import EditingError
+from neighbourhood_policing.tools.publish import (
     PUBLISH_MARKER,
-    EditingError,
     Target,
     compress_site,
     deploy_folder,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from test_editing import invoke
 
-from neighbourhoods.editing import freshness, report_markdown, report_table
-from neighbourhoods.site import load_site
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.tools.freshness import freshness, report_markdown, report_table
 
 
 def make_stale(root: Path) -> None:

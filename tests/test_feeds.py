@@ -25,7 +25,7 @@ from pelican import signals
 from playwright.sync_api import sync_playwright
 
 from feeds.build import make_links_absolute
-from neighbourhoods.problems import ContentError
+from neighbourhood_policing.problems import ContentError
 
 SITEURL = "http://localhost:8000"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from neighbourhoods.filters import event_when, patrol_days, uk_time
+from neighbourhood_policing.filters import event_when, patrol_days, uk_time
 
 
 @pytest.mark.parametrize(

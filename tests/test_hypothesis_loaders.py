@@ -15,12 +15,12 @@ from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks.output import parse_css, parse_html, parse_ics, parse_xml
-from neighbourhoods.markup import plain_text, render_markdown, sanitise
-from neighbourhoods.privacy import PrivacyRules, scan
-from neighbourhoods.references import markdown_references, reference_problem
-from neighbourhoods.site import load_site, parse_header
-from neighbourhoods.yamlfile import ContentFileError, load_yaml_file, parse_yaml
+from neighbourhood_policing.checks.output import parse_css, parse_html, parse_ics, parse_xml
+from neighbourhood_policing.loading import load_site, parse_header
+from neighbourhood_policing.markup import plain_text, render_markdown, sanitise
+from neighbourhood_policing.privacy import PrivacyRules, scan
+from neighbourhood_policing.references import markdown_references, reference_problem
+from neighbourhood_policing.yamlfile import ContentFileError, load_yaml_file, parse_yaml
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(

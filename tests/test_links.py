@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 
-from checks.links import check_output
+from neighbourhood_policing.checks.links import check_output
 
 SITEURL = "http://localhost:8000"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import build
 
-from neighbourhoods.build import BuildFailed
-from neighbourhoods.problems import ContentError
+from neighbourhood_policing.problems import ContentError
+from neighbourhood_policing.tools.build import BuildFailed
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pytest
 from conftest import PROJECT, build
 
 from hosting import HostingSettingError, security_txt
-from neighbourhoods.problems import ContentError
+from neighbourhood_policing.problems import ContentError
 
 HOSTING = PROJECT / "hosting"
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import MINI, build
 
-from neighbourhoods.markup import plain_text, render_markdown, sanitise
+from neighbourhood_policing.markup import plain_text, render_markdown, sanitise
 
 EVIL = "evil.example"
 #: Everything an attacker might try in Markdown or HTML, pointing at evil.example.

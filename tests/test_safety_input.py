@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI, SOURCE_DATE_EPOCH, build, invoke
 
-from neighbourhoods.build import run_validate
-from neighbourhoods.yamlfile import ContentFileError, parse_yaml
+from neighbourhood_policing.tools.build import run_validate
+from neighbourhood_policing.yamlfile import ContentFileError, parse_yaml
 
 ALPHA = "neighbourhoods/alpha"
 UPDATE = f"{ALPHA}/updates/2026-11-20-market-patrols.md"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from neighbourhoods.build import pelican_settings, run_validate
-from neighbourhoods.privacy import PrivacyRules, scan
+from neighbourhood_policing.privacy import PrivacyRules, scan
+from neighbourhood_policing.settings import pelican_settings
+from neighbourhood_policing.tools.build import run_validate
 
 RULES = PrivacyRules.from_settings(
     {

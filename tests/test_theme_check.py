@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build
 
-from neighbourhoods.build import run_build
-from neighbourhoods.problems import ContentError
+from neighbourhood_policing.problems import ContentError
+from neighbourhood_policing.tools.build import run_build
 from theme_check import DEFAULT_COLOURS, contrast
 from theme_check.check import BLOCK_END, BLOCK_START, colour_block, render_stylesheet
 

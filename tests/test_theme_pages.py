@@ -14,7 +14,7 @@ from conftest import MINI, build
 from lxml import html as lxml_html
 from theme_pages import NOT_FOUND, page_types, url_path
 
-from neighbourhoods.build import pelican_settings
+from neighbourhood_policing.settings import pelican_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS = pelican_settings(PROJECT / "pelicanconf.py")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from neighbourhoods.site import load_site
+from neighbourhood_policing.loading import load_site
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -23,7 +23,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from neighbourhoods.files import SettingsError, write_atomic
+from neighbourhood_policing.files import SettingsError, write_atomic
 
 __all__ = ["register", "security_txt"]
 

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
-from neighbourhoods.files import write_atomic
+from neighbourhood_policing.files import write_atomic
 
 logger = logging.getLogger(__name__)
 

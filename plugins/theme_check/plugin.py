@@ -9,8 +9,8 @@ from typing import Any
 
 from pelican import signals
 
-from neighbourhoods.files import write_atomic
-from neighbourhoods.problems import ContentError, Problem
+from neighbourhood_policing.files import write_atomic
+from neighbourhood_policing.problems import ContentError, Problem
 
 from .check import check_theme_settings, render_stylesheet
 

@@ -23,7 +23,7 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from neighbourhoods.build import build_site
+from neighbourhood_policing.tools.build import build_site
 
 PROJECT = Path(__file__).resolve().parents[2]
 

@@ -17,29 +17,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from .files import SettingsError
-from .problems import ContentError, Problem, report
-from .site import load_site
+from ..checks import check_built_site
+from ..files import SettingsError
+from ..loading import load_site
+from ..problems import ContentError, Problem, report
+from ..settings import DEFAULT_CONFIG, PROJECT, pelican_settings
 
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def pelican_settings(
-    config: Path | str = PROJECT / "pelicanconf.py",
-    *,
-    content_root: Path | str | None = None,
-    output: Path | str | None = None,
-    overrides: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Pelican settings from a config file, with the content root and output folder."""
-    from pelican.settings import read_settings
-
-    override: dict[str, Any] = dict(overrides or {})
-    if content_root is not None:
-        override["PATH"] = str(Path(content_root).resolve())
-    if output is not None:
-        override["OUTPUT_PATH"] = str(Path(output).resolve())
-    return read_settings(str(config), override=override)
+logger = logging.getLogger(__name__)
 
 
 class BuildFailed(Exception):
@@ -94,7 +78,7 @@ def _swap_in(staging: Path, output: Path, retention: list[str]) -> None:
 
 
 def build_site(
-    config: Path | str = PROJECT / "pelicanconf.py",
+    config: Path | str = DEFAULT_CONFIG,
     *,
     content_root: Path | str | None = None,
     output: Path | str | None = None,
@@ -133,6 +117,10 @@ def build_site(
             raise ContentError([problem]) from None
         if errors.messages:
             raise BuildFailed(errors.messages)
+        problems = check_built_site(staging, settings)
+        if problems:
+            raise ContentError(problems)
+        logger.info("Checks passed: nothing lost, no broken links.")
         _swap_in(staging, final, list(settings.get("OUTPUT_RETENTION") or []))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -171,7 +159,7 @@ def run_validate(
     *,
     strict: bool = False,
     stream: TextIO | None = None,
-    config: Path | str = PROJECT / "pelicanconf.py",
+    config: Path | str = DEFAULT_CONFIG,
 ) -> int:
     """Check all content and print every problem; 0 when there are no errors.
 

@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from neighbourhoods.problems import Problem
-
+from ..problems import Problem
 from .output import Output
 
 #: Schemes that are never fetched or checked: they leave the site by design.

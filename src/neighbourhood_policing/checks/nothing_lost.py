@@ -20,17 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from neighbourhoods.markup import plain_text
-from neighbourhoods.problems import Problem
-from neighbourhoods.site import AREAS_DIR, Site, UpdateInfo, update_url
-
+from .. import urls
+from ..markup import plain_text
+from ..problems import Problem
+from ..rules import is_upcoming
+from ..site import Site, UpdateInfo
 from .output import Output
-
-AREA_FEEDS = ("feed.atom", "feed.rss")
-ALL_UPDATES_FEED = "updates/feed.atom"
 
 
 def feeds_enabled(settings: dict[str, Any]) -> bool:
@@ -57,11 +54,7 @@ def _linked(output: Output, files: Iterable[str]) -> set[str]:
 
 def _published(site: Site) -> list[tuple[UpdateInfo, str]]:
     """(update, its URL) for every update that is meant to be published."""
-    return [
-        (info, update_url(info.home, info.meta.slug or Path(info.source).stem))
-        for info in site.updates.values()
-        if info.meta.status == "published"
-    ]
+    return [(info, info.url) for info in site.published_updates()]
 
 
 def _must_be_in_feed(among: list[UpdateInfo], limit: int) -> list[UpdateInfo]:
@@ -95,11 +88,11 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
             lost(info.source, f"its page {page} does not show its title '{title}' as the heading")
 
     # Each area's page and update lists, and the list of all updates.
-    all_lists = list_pages(output, "updates/")
+    all_lists = list_pages(output, urls.ALL_UPDATES_URL)
     everywhere = _linked(output, all_lists)
     area_links: dict[str, set[str]] = {}
     for slug, record in site.areas.items():
-        files = [f"{record.url}index.html", *list_pages(output, f"{record.url}updates/")]
+        files = [urls.page_path(record.url), *list_pages(output, urls.area_updates_url(slug))]
         area_links[slug] = _linked(output, files)
     for info, url in updates:
         for slug in info.areas if not info.force_wide else list(site.areas):
@@ -119,34 +112,33 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
         for info in infos:
             for slug in info.areas if not info.force_wide else list(site.areas):
                 by_area[slug].append(info)
-        urls = dict((info.source, url) for info, url in updates)
         must_appear = {slug: _must_be_in_feed(among, limit) for slug, among in by_area.items()}
         for slug, record in site.areas.items():
-            for name in AREA_FEEDS:
-                feed = f"{record.url}{name}"
+            for feed in urls.area_feeds(record):
                 if not (output.folder / feed).is_file():
                     lost(f"{record.folder}/area.yaml", f"has no feed: the built site has no {feed}")
                     continue
                 in_feed = output.linked_paths(feed)
                 for info in must_appear[slug]:
-                    if not info.force_wide and urls[info.source] not in in_feed:
+                    if not info.force_wide and info.url not in in_feed:
                         lost(info.source, f"is missing from the feed {feed}")
-        if not (output.folder / ALL_UPDATES_FEED).is_file():
-            lost("content/updates", f"the built site has no {ALL_UPDATES_FEED}")
+        all_feed = urls.site_feeds().atom
+        if not (output.folder / all_feed).is_file():
+            lost(urls.UPDATES_DIR, f"the built site has no {all_feed}")
         else:
-            in_feed = output.linked_paths(ALL_UPDATES_FEED)
+            in_feed = output.linked_paths(all_feed)
             for info in _must_be_in_feed(infos, limit):
-                if urls[info.source] not in in_feed:
-                    lost(info.source, f"is missing from the feed {ALL_UPDATES_FEED}")
+                if info.url not in in_feed:
+                    lost(info.source, f"is missing from the feed {all_feed}")
 
     # The A to Z, and each area's priorities and upcoming events.
-    a_to_z = f"{AREAS_DIR}/index.html"
+    a_to_z = urls.page_path(urls.AREAS_URL)
     listed = output.linked_paths(a_to_z)
     for record in site.areas.values():
         area_file = f"{record.folder}/area.yaml"
         if record.url not in listed:
             lost(area_file, f"'{record.name}' is missing from the A to Z ({a_to_z})")
-        page = f"{record.url}index.html"
+        page = urls.page_path(record.url)
         if not (output.folder / page).is_file():
             lost(area_file, f"has no page: the built site has no {page}")
             continue
@@ -159,7 +151,7 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
                     field=f"{priority.id}",
                 )
         for event in record.events:
-            if event.end.date() >= site.build_date and f"event-{event.id}" not in ids:
+            if is_upcoming(event, site.build_date) and f"event-{event.id}" not in ids:
                 lost(
                     f"{record.folder}/events.yaml",
                     f"the event '{event.title}' has not ended but is not on the area page {page}",

@@ -25,7 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from .rules import SLUG_PATTERN, loosely
+
 POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -59,16 +60,6 @@ UK_LATITUDE = (49.8, 60.9)
 UK_LONGITUDE = (-8.7, 1.8)
 
 
-def _loosely(value: Any, choices: type[StrEnum]) -> Any:
-    """The choice an editor meant, whatever its capitals, spaces or punctuation."""
-    if isinstance(value, str):
-        wanted = re.sub(r"[^a-z]", "", value.lower())
-        for member in choices:
-            if re.sub(r"[^a-z]", "", member.value.lower()) == wanted:
-                return member
-    return value
-
-
 class _LooseChoice:
     """``Loose[Status]``: a choice from an enum, matched ignoring capitals and punctuation.
 
@@ -77,7 +68,7 @@ class _LooseChoice:
     """
 
     def __class_getitem__(cls, choices: type[StrEnum]) -> Any:
-        return Annotated[choices, BeforeValidator(lambda value: _loosely(value, choices))]
+        return Annotated[choices, BeforeValidator(lambda value: loosely(value, choices))]
 
 
 Loose = _LooseChoice

@@ -1,13 +1,15 @@
-"""Shared helpers for plugins that write files and build absolute URLs.
+"""Writing files and building absolute URLs, for every plugin and tool.
 
-Every file a plugin or task writes itself goes through ``write_atomic``, so no
-reader (a web server, a test, a browser) ever sees half a file.
+Every file a plugin or tool writes itself goes through ``write_atomic`` (plugins:
+``write_outputs``, which also announces it), so no reader (a web server, a test, a
+browser) ever sees half a file.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,3 +69,30 @@ def site_domain(siteurl: str) -> str:
 def absolute_url(siteurl: str, path: str) -> str:
     """The full URL of a path relative to the site root."""
     return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
+
+
+def write_outputs(
+    output: Path | str,
+    files: Iterable[tuple[str, bytes | str]],
+    announce: Callable[[str], object],
+) -> int:
+    """Write each (path relative to ``output``, data) atomically and announce it.
+
+    ``announce`` is called with each file's full path once it is in place: plugins pass
+    a function that sends Pelican's ``content_written`` signal, so the sitemap and the
+    checks see every file. Returns how many files were written.
+    """
+    count = 0
+    for rel, data in files:
+        path = Path(output) / rel
+        write_atomic(path, data)
+        announce(str(path))
+        count += 1
+    return count
+
+
+def siteurl_setting(settings: dict[str, object]) -> str:
+    """SITEURL, checked once for every plugin that needs full addresses (feeds, calendars)."""
+    siteurl = str(settings.get("SITEURL") or "")
+    site_domain(siteurl)
+    return siteurl
