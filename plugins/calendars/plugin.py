@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
 from neighbourhood_policing import urls
@@ -40,14 +40,14 @@ class CalendarLinks:
         return absolute(self.siteurl, SITE_CALENDAR)
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Check SITEURL and give templates the calendar URLs."""
     settings = pelican.settings
     calendar_links = CalendarLinks(siteurl_setting(settings))
     settings.setdefault("JINJA_GLOBALS", {})["calendar_links"] = calendar_links
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return CalendarsGenerator
 
 

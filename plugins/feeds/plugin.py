@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
 from neighbourhood_policing import urls
@@ -65,14 +65,14 @@ def max_items(settings: dict[str, Any]) -> int | None:
     return value
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Check the settings feeds depend on and give templates the feed URLs."""
     settings = pelican.settings
     max_items(settings)
     settings.setdefault("JINJA_GLOBALS", {})["feed_links"] = FeedLinks(siteurl_setting(settings))
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return FeedsGenerator
 
 

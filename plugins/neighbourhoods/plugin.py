@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from pelican import Pelican
 from pelican.generators import ArticlesGenerator, Generator
 from pelican.writers import Writer
 
@@ -20,7 +21,7 @@ from neighbourhood_policing.site import AreaRecord, Site, built_pages
 logger = logging.getLogger(__name__)
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Load and validate everything before Pelican reads a single file."""
     settings = pelican.settings
     site = load_site(Path(settings["PATH"]), settings=settings)
@@ -84,7 +85,7 @@ def on_articles_finalized(generator: ArticlesGenerator) -> None:
             article.update = info
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return NeighbourhoodsGenerator
 
 

@@ -1,7 +1,7 @@
 """Links and images in Markdown that point at files: do those files exist?
 
 Checked when content is loaded, so the editor gets the file and line. The link
-checker (plugins/checks) then checks every link in the built site.
+checker (neighbourhood_policing.checks.links) then checks every link in the built site.
 """
 
 from __future__ import annotations

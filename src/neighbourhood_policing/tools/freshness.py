@@ -28,17 +28,10 @@ class AreaFreshness:
 def freshness(site: Site) -> list[AreaFreshness]:
     """Per area (A to Z): last update, overdue reviews, past events, empty sections."""
     today = site.build_date
-    last: dict[str, dt.date] = {}
-    for info in site.updates.values():
-        if info.meta.status == "draft":
-            continue
-        day = info.meta.date.date()
-        for slug in info.areas:
-            if slug not in last or day > last[slug]:
-                last[slug] = day
     rows = []
     for slug, record in site.areas.items():
-        row = AreaFreshness(slug=slug, name=record.name, last_update=last.get(slug))
+        newest = record.own_updates[0].meta.date.date() if record.own_updates else None
+        row = AreaFreshness(slug=slug, name=record.name, last_update=newest)
         row.overdue_reviews = [
             (p.id, p.review)
             for p in record.priorities
@@ -50,7 +43,7 @@ def freshness(site: Site) -> list[AreaFreshness]:
             "priorities": bool(record.priorities),
             "patrols": bool(record.patrols),
             "upcoming events": bool(upcoming_events(record.events, today)),
-            "updates": slug in last,
+            "updates": bool(record.own_updates),
         }
         row.empty_sections = [name for name, present in sections.items() if not present]
         rows.append(row)

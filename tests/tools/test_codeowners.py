@@ -6,8 +6,7 @@ import difflib
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
-from test_editing import invoke
+from support import PROJECT, invoke
 
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.settings import pelican_settings

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import brotli
 import pytest
-from conftest import MINI
-from test_editing import invoke
+from support import MINI, invoke
 
 from neighbourhood_policing.tools.common import EditingError
 from neighbourhood_policing.tools.publish import (

@@ -7,7 +7,7 @@ import filecmp
 import os
 from pathlib import Path
 
-from conftest import MINI, PROJECT, build
+from support import MINI, PROJECT, build
 
 
 def tree(folder: Path) -> list[str]:

@@ -1,7 +1,7 @@
 """Browser test fixtures: the sample site served on a random local port, one Chromium per session.
 
-Import the fixtures into a browser test module (they are not in a conftest.py, so that
-`from conftest import ...` in the other tests keeps meaning tests/conftest.py).
+Import the fixtures into a browser test module; they are not in tests/conftest.py so
+that only the browser tests start a server and a browser.
 
 Chromium is Debian's (/usr/bin/chromium; `make test` installs it when missing): no
 browser is ever downloaded. The server sends the strict Content-Security-Policy the
@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from neighbourhood_policing.tools.build import build_site
-
-PROJECT = Path(__file__).resolve().parents[2]
+from support import CHROMIUM, CHROMIUM_ARGS, PROJECT
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_editing import invoke
+from support import invoke
 
 from neighbourhood_policing.problems import Problem
 

@@ -20,9 +20,9 @@ import lxml.etree
 import lxml.html
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
 from pelican import signals
 from playwright.sync_api import sync_playwright
+from support import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
 
 from feeds.build import make_links_absolute
 from neighbourhood_policing.problems import ContentError

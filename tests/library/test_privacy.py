@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from support import PROJECT
 
 from neighbourhood_policing.privacy import PrivacyRules, scan
 from neighbourhood_policing.settings import pelican_settings
@@ -113,7 +114,7 @@ def test_force_domains_come_from_the_settings(mini_copy: Path, tmp_path: Path) -
     assert "sgt.jones" not in stream.getvalue()
     config = tmp_path / "conf.py"
     config.write_text(
-        f"import sys\nsys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
+        f"import sys\nsys.path.insert(0, {str(PROJECT)!r})\n"
         "from pelicanconf import *\n"
         "FORCE_DOMAINS = ['westmercia.police.uk', 'partner.gov.uk']\n",
         encoding="utf-8",
@@ -122,7 +123,7 @@ def test_force_domains_come_from_the_settings(mini_copy: Path, tmp_path: Path) -
 
 
 def test_a_build_shows_the_warnings_but_still_builds(mini_copy: Path, tmp_path: Path, caplog):
-    from conftest import build
+    from support import build
 
     _update(mini_copy, "Call 07700 900123.")
     build(mini_copy, tmp_path / "out")

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import lxml.html
 import pytest
-from conftest import MINI, PROJECT, build
 from pelican import signals
+from support import MINI, PROJECT, build
 
 SITEURL = "http://localhost:8000"
 UTC = dt.UTC

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import build
+from support import build
 
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.tools.build import BuildFailed

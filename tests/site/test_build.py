@@ -7,12 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from support import PROJECT, invoke
 
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.schemas import write_schemas
-
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 class Page(HTMLParser):

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, build
+from support import PROJECT, build
 
 from hosting import HostingSettingError, security_txt
 from neighbourhood_policing.problems import ContentError

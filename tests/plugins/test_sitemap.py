@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import MINI, build
+from support import MINI, build
 
 SITEURL = "https://neighbourhoods.example.police.uk"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINI, build
+from support import MINI, build
 
 from neighbourhood_policing.markup import plain_text, render_markdown, sanitise
 
@@ -41,7 +41,7 @@ PAYLOAD = (
     f" [vb](vbscript:x) <https://{EVIL}/auto>"
 )
 #: In Markdown files, anything loaded from another site is refused before the build
-#: (tests/test_safety_input.py); the rest of the attack must still be cleaned.
+#: (tests/library/test_input_safety.py); the rest of the attack must still be cleaned.
 FILE_PAYLOAD = re.sub(r'src="https://[^"]+"', 'src="/theme/favicon.svg"', PAYLOAD)
 #: Short enough for fields limited to 200 or 300 characters.
 SHORT = "<script>alert('s1')</script><img src=x onerror=alert('s2')>\"'><b onclick=alert(3)>b</b>"

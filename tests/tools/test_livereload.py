@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import PROJECT
+from support import PROJECT
 
 from neighbourhood_policing.tools.livereload import Rebuilder, watch_paths
 

@@ -7,7 +7,7 @@ import fnmatch
 import json
 from pathlib import Path
 
-from conftest import PROJECT
+from support import PROJECT
 
 from neighbourhood_policing.models import FILE_MODELS
 

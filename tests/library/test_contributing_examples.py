@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINI, PROJECT
+from support import MINI, PROJECT
 
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.tools.build import run_validate

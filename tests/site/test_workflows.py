@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PROJECT
+from support import PROJECT
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from conftest import PROJECT, build, invoke
+from support import PROJECT, build, invoke
 
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.tools.common import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_editing import invoke
+from support import invoke
 
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.tools.freshness import freshness, report_markdown, report_table

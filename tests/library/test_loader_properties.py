@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
-from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import MINI
 
 from neighbourhood_policing.checks.output import parse_css, parse_html, parse_ics, parse_xml
 from neighbourhood_policing.loading import load_site, parse_header

@@ -8,8 +8,8 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import build
 from pelican import signals
+from support import PROJECT, build
 
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.site import built_pages
@@ -28,7 +28,7 @@ def sabotage(tmp_path: Path, name: str, text: str) -> list[str]:
 
 
 def theme_template(name: str) -> str:
-    return (Path(__file__).parents[1] / "theme/templates" / name).read_text(encoding="utf-8")
+    return (PROJECT / "theme/templates" / name).read_text(encoding="utf-8")
 
 
 def skip_in_macro(name: str, condition: str) -> str:

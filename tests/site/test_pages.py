@@ -10,13 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINI, build
 from lxml import html as lxml_html
-from theme_pages import NOT_FOUND, page_types, url_path
+from support import MINI, PROJECT, build
+from support.pages import NOT_FOUND, page_types, url_path
 
 from neighbourhood_policing.settings import pelican_settings
 
-PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS = pelican_settings(PROJECT / "pelicanconf.py")
 SITEURL = SETTINGS["SITEURL"]
 SITENAME = SETTINGS["SITENAME"]

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, build
+from support import PROJECT, build
 
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.tools.build import run_build

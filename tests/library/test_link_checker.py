@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from support import invoke
 
 from neighbourhood_policing.checks.links import check_output
 
@@ -150,7 +150,7 @@ def test_site_in_a_subfolder(tmp_path: Path) -> None:
 
 
 def test_relative_urls_build(tmp_path: Path, mini_copy: Path) -> None:
-    from conftest import build
+    from support import build
 
     out = build(mini_copy, tmp_path / "out", RELATIVE_URLS=True)
     assert 'href="../neighbourhoods/"' in (out / "about/index.html").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINI, SOURCE_DATE_EPOCH, build, invoke
+from support import MINI, SOURCE_DATE_EPOCH, build, invoke
 
 from neighbourhood_policing.tools.build import run_validate
 from neighbourhood_policing.yamlfile import ContentFileError, parse_yaml
