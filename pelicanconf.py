@@ -38,9 +38,9 @@ LOCALE = ("en_GB.UTF-8", "C.UTF-8", "C.utf8")  # English month names, UTF-8 I/O
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
-# "checks" must stay last: it checks what every other plugin wrote.
+# The build runner checks the output once every plugin has written (CHECK_OUTPUT).
 PLUGINS = [
-    "neighbourhoods", "feeds", "calendars", "theme_check", "reports", "sitemap", "hosting", "checks"
+    "neighbourhoods", "feeds", "calendars", "theme_check", "reports", "sitemap", "hosting"
 ]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
@@ -146,7 +146,8 @@ SECURITY_POLICY = None
 # PDFs of each report (WeasyPrint): off in development builds, on in publishconf.py.
 REPORTS_PDF = False
 # Where PDFs are kept between builds, keyed by a hash of each report, so unchanged months
-# are copied instead of laid out again. None: the "report-pdfs" folder in CACHE_PATH.
+# are copied instead of laid out again. None: report-pdfs/ in the build cache
+# (.<output name>-cache/ beside the output). Each PDF build removes PDFs it did not use.
 REPORTS_PDF_CACHE = None
 # Processes that lay out PDFs missing from the cache. 1 (in the build's own process) is
 # quicker for a few hundred; for a cold build of thousands, set it to the free cores.

@@ -5,76 +5,70 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from pelican import signals
 from pelican.generators import Generator
 
-from neighbourhoods.files import SettingsError, absolute_url, site_domain, write_atomic
-from neighbourhoods.markup import plain_text
-from neighbourhoods.reports import (
-    Council,
-    Month,
-    MonthReport,
-    ReportIndex,
-    councils_url,
-    report_pdf_url,
-    report_url,
-    reports_feed_paths,
-    reports_url,
+from neighbourhood_policing import urls
+from neighbourhood_policing.files import (
+    SettingsError,
+    absolute_url,
+    site_domain,
+    write_outputs,
 )
+from neighbourhood_policing.markup import plain_text
+from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
 
 logger = logging.getLogger(__name__)
 
 PRINT_STYLESHEET = "css/report-print.css"  # under the theme's static folder
+#: The folder of PDFs inside the build cache (``.<output name>-cache/`` beside the output).
+PDF_CACHE_FOLDER = "report-pdfs"
 
 
-class FeedURLs(NamedTuple):
-    rss: str
-    atom: str
-
-
+@dataclass(frozen=True)
 class ReportLinks:
     """The Jinja global ``report_links``: every report URL templates need, in one place.
 
-    Filled with the build's ``ReportIndex`` once the updates are read; templates
-    rendered before that (none are) would see no reports.
+    Plain data only (a frozen dataclass), so pages that read it can be reused by the
+    incremental build; an area's months come from the model (``record.report_months``).
     """
 
-    def __init__(self, siteurl: str) -> None:
-        self.siteurl = siteurl
-        self.index: ReportIndex | None = None
+    siteurl: str
+    #: Whether each area has a have-your-say page (the have_your_say plugin is on).
+    have_your_say_pages: bool = False
 
     def months(self, record: Any) -> list[Month]:
-        return self.index.months(record) if self.index else []
+        return list(getattr(record, "report_months", None) or [])
 
     def latest(self, record: Any) -> Month | None:
-        return self.index.latest(record) if self.index else None
+        months = self.months(record)
+        return months[0] if months else None
 
     def report(self, record: Any, month: Month) -> str:
-        return report_url(record.slug, month)
+        return urls.report_url(record.slug, month)
 
     def pdf(self, record: Any, month: Month) -> str:
-        return report_pdf_url(record.slug, month)
+        return urls.report_pdf_url(record.slug, month)
 
     def area(self, record: Any) -> str:
-        return reports_url(record.slug)
+        return urls.reports_url(record.slug)
 
     def councils(self) -> str:
-        return councils_url()
+        return urls.COUNCILS_URL
 
-    def feeds(self, record: Any) -> FeedURLs:
-        rss, atom = reports_feed_paths(record.slug)
-        return FeedURLs(absolute_url(self.siteurl, rss), absolute_url(self.siteurl, atom))
+    def feeds(self, record: Any) -> urls.FeedPaths:
+        rss, atom = urls.reports_feeds(record.slug)
+        return urls.FeedPaths(absolute_url(self.siteurl, rss), absolute_url(self.siteurl, atom))
 
     def have_your_say(self, record: Any) -> str | None:
-        """The area's have-your-say page, when the area has one."""
-        if getattr(record, "have_your_say", None):
-            return f"{record.url}have-your-say/"
-        return None
+        """The area's have-your-say page, when the have_your_say plugin writes one."""
+        return urls.have_your_say_url(record.slug) if self.have_your_say_pages else None
 
 
 def _check_settings(settings: dict[str, Any]) -> None:
@@ -97,7 +91,10 @@ def on_initialized(pelican: Any) -> None:
     settings = pelican.settings
     _check_settings(settings)
     site_domain(settings.get("SITEURL", ""))  # the reports feeds need the full address
-    settings.setdefault("JINJA_GLOBALS", {})["report_links"] = ReportLinks(settings["SITEURL"])
+    plugins = [getattr(p, "__name__", str(p)).rsplit(".", 1)[-1] for p in settings["PLUGINS"]]
+    settings.setdefault("JINJA_GLOBALS", {})["report_links"] = ReportLinks(
+        settings["SITEURL"], have_your_say_pages="have_your_say" in plugins
+    )
 
 
 def get_generators(pelican: Any) -> type[Generator]:
@@ -110,37 +107,42 @@ def _london(day: dt.date) -> dt.datetime:
 
 
 def pdf_cache_dir(settings: dict[str, Any]) -> Path:
+    """Where PDFs are kept between builds: ``REPORTS_PDF_CACHE``, else in the build cache.
+
+    The build cache is ``.<output name>-cache/`` beside the output (the build runner
+    says which output in ``BUILD_FINAL_OUTPUT``, since Pelican itself writes into a
+    staging folder); a build without the runner uses its own output's name.
+    """
     configured = settings.get("REPORTS_PDF_CACHE")
     if configured:
         return Path(configured)
-    return Path(settings.get("CACHE_PATH") or "cache") / "report-pdfs"
+    output = Path(settings.get("BUILD_FINAL_OUTPUT") or settings["OUTPUT_PATH"]).resolve()
+    return output.parent / f".{output.name}-cache" / PDF_CACHE_FOLDER
 
 
 class ReportsGenerator(Generator):
     """Writes every area's monthly reports, their lists and feeds, and the councils pages."""
 
     def generate_context(self) -> None:
-        site = self.settings["SITE_MODEL"]
-        self.index = ReportIndex(site, self.context.get("articles", []), site.build_date)
-        links = self.env.globals.get("report_links")
-        if isinstance(links, ReportLinks):
-            links.index = self.index
-        self.context["report_index"] = self.index
+        self.site = self.settings["SITE_MODEL"]
+
+    def announce(self, path: str) -> None:
+        signals.content_written.send(path, context=self.context)
 
     # -- writing -----------------------------------------------------------------------
     def _write(self, writer: Any, url: str, template: str, **values: Any) -> None:
         writer.write_file(
-            f"{url}index.html",
+            urls.page_path(url),
             self.get_template(template),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             url=url,
-            page_name=f"{url}index",
+            page_name=urls.page_path(url).removesuffix(".html"),
             **values,
         )
 
     def _pdf_maker(self) -> Any:
-        from neighbourhoods.report_pdf import PdfMaker
+        from neighbourhood_policing.report_pdf import PdfMaker
 
         stylesheet = Path(self.settings["THEME"]) / "static" / PRINT_STYLESHEET
         workers = self.settings.get("REPORTS_PDF_WORKERS") or 1
@@ -149,83 +151,79 @@ class ReportsGenerator(Generator):
         )
 
     def generate_output(self, writer: Any) -> None:
-        site = self.settings["SITE_MODEL"]
-        output = Path(self.output_path)
         maker = self._pdf_maker() if self.settings.get("REPORTS_PDF") else None
         pdf_template = self.get_template("report_pdf") if maker else None
         try:
-            feeds = self._write_areas(writer, output, site, maker, pdf_template)
+            count, feeds = self._write_areas(writer, maker, pdf_template)
+            if maker is not None:
+                pruned = maker.prune()  # PDFs of reports no longer made, or made differently
         finally:
             if maker is not None:
                 maker.close()
-        councils = self.index.councils()
-        self._write(writer, councils_url(), "councils", councils=councils)
-        for council in councils:
+        found = councils(self.site)
+        self._write(writer, urls.COUNCILS_URL, "councils", councils=found)
+        for council in found:
             self._write(writer, council.page_url, "council", council=council)
         if maker is not None:
             logger.info(
-                "Council reports: %d reports, %d PDFs made, %d copied from the cache",
-                self.index.count(),
+                "Council reports: %d reports, %d PDFs made, %d copied from the cache, "
+                "%d no longer needed removed from it",
+                count,
                 maker.stats.rendered,
                 maker.stats.from_cache,
+                pruned,
             )
-        logger.info("Wrote %d council report feeds and %d council pages", feeds, len(councils))
+        logger.info("Wrote %d council report feeds and %d council pages", feeds, len(found))
 
-    def _write_areas(
-        self, writer: Any, output: Path, site: Any, maker: Any, pdf_template: Any
-    ) -> int:
+    def _write_areas(self, writer: Any, maker: Any, pdf_template: Any) -> tuple[int, int]:
         """Each area's reports (and their PDFs), its list of reports and its feeds."""
-        feeds = 0
-        for record in site.areas.values():
-            months = self.index.months(record)
-            if not months:
+        feeds = count = 0
+        build_date = self.site.build_date
+        for record in self.site.areas.values():
+            reports = area_reports(record, build_date)
+            if not reports:
                 continue
-            reports = [self.index.report(record, month) for month in months]
+            count += len(reports)
             pdfs: list[bytes | None] = [None] * len(reports)
             if maker is not None and pdf_template is not None:
                 pdfs = list(
                     maker.render_many(
-                        [
-                            pdf_template.render({**self.context, "report": r, "area": record})
-                            for r in reports
-                        ]
+                        [pdf_template.render({**self.context, "report": r}) for r in reports]
                     )
                 )
+            write_outputs(
+                self.output_path,
+                [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data],
+                self.announce,
+            )
             for position, report in enumerate(reports):
-                pdf_size = None
                 data = pdfs[position]
-                if data is not None:
-                    target = output / report.pdf_url
-                    write_atomic(target, data)
-                    signals.content_written.send(str(target), context=self.context)
-                    pdf_size = len(data)
                 self._write(
                     writer,
                     report.url,
                     "report",
                     report=report,
-                    area=record,
                     newer=reports[position - 1].month if position > 0 else None,
                     older=reports[position + 1].month if position + 1 < len(reports) else None,
-                    pdf_size=pdf_size,
+                    pdf_size=len(data) if data else None,
                     lastmod=report.content_date(),
                 )
             self._write(
                 writer,
-                reports_url(record.slug),
+                urls.reports_url(record.slug),
                 "area_reports",
                 area=record,
                 reports=reports,
                 lastmod=max(r.content_date() for r in reports),
             )
-            self._write_feeds(output, record, reports)
+            self._write_feeds(record, reports)
             feeds += 2
-        return feeds
+        return count, feeds
 
-    def _write_feeds(self, output: Path, record: Any, reports: list[MonthReport]) -> None:
+    def _write_feeds(self, record: Any, reports: list[MonthReport]) -> None:
         siteurl = self.settings["SITEURL"]
         domain = site_domain(siteurl)
-        rss_path, atom_path = reports_feed_paths(record.slug)
+        rss_path, atom_path = urls.reports_feeds(record.slug)
         force = self.settings.get("FORCE_NAME", self.settings["SITENAME"])
         feed = FeedGenerator()
         feed.id(absolute_url(siteurl, atom_path))
@@ -255,7 +253,7 @@ class ReportsGenerator(Generator):
             # RSS readers treat <description> as HTML: escape the plain text for them.
             entry.summary(html.escape(plain_text(report.summary()), quote=False), type="html")
         feed.updated(max(dates))  # from the content, never the clock
-        page = {"href": absolute_url(siteurl, reports_url(record.slug)), "rel": "alternate"}
+        page = {"href": absolute_url(siteurl, urls.reports_url(record.slug)), "rel": "alternate"}
         for path, kind in ((atom_path, "atom"), (rss_path, "rss")):
             self_link = {
                 "href": absolute_url(siteurl, path),
@@ -268,9 +266,7 @@ class ReportsGenerator(Generator):
                 if kind == "atom"
                 else feed.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
             )
-            target = output / path
-            write_atomic(target, data)
-            signals.content_written.send(str(target), context=self.context)
+            write_outputs(self.output_path, [(path, data)], self.announce)
 
 
 __all__ = ["Council", "ReportLinks", "ReportsGenerator", "get_generators", "on_initialized"]
