@@ -52,34 +52,39 @@ BOUNDARY_POINTS = 100
 GRID_WEST, GRID_EAST, GRID_SOUTH, GRID_NORTH = -4.2, 0.6, 50.9, 54.4
 DOMAIN = "westmercia.police.uk"
 
-_PREFIXES = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_PREFIXES = _words(
     "Ash Brad Bram Brook Castle Clay Cold Crow Dun Elm Fair Fen Fox Green Hal Hart Hazel "
     "High Kings Lang Lea Long Mar Mill Moor Nor Oak Pen Red Rose Salt Shep Stan Stoke Sud "
     "Thorn Up Wal Well West Whit Wick Wil Wood Wor Yar"
-).split()
-_SUFFIXES = (
+)
+_SUFFIXES = _words(
     "bury bridge by caster cester chester combe cote dale den don field ford gate ham "
     "hampton hill hurst ington leigh ley minster mouth ness stead stock stone thorpe ton "
     "wich well wick worth"
-).split()
+)
 _QUALIFIERS = ("", " North", " South", " East", " West", " Town Centre", " Rural", " Villages")
-_FIRST = (
+_FIRST = _words(
     "Aisha Alan Amy Ben Carys Chloe Dan David Emma Faisal Gareth Grace Hannah Helen Imran "
     "Jack James Jas Kate Liam Lucy Mark Megan Nia Olivia Owen Priya Rachel Rhys Sam Sarah "
     "Sophie Tom Zoe"
-).split()
-_LAST = (
+)
+_LAST = _words(
     "Ahmed Bailey Clarke Davies Edwards Evans Fisher Green Hughes Jones Khan Lloyd Marsh "
     "Morgan Owen Patel Price Pritchard Roberts Singh Smith Taylor Thomas Walker Watkins "
     "Williams Wright"
-).split()
+)
 _ROLES = ("Inspector", "Sergeant", "PC", "PC", "PCSO", "PCSO", "PCSO")
 _STREETS = (
     "High Street", "Church Street", "Station Road", "Market Square", "Mill Lane",
     "Bridge Street", "Park Road", "Victoria Road", "the bus station", "the leisure centre",
     "the recreation ground", "the retail park", "the library", "the canal towpath",
 )  # fmt: skip
-_POSTCODE_AREAS = "SY WR HR TF DY WV ST CV GL NP LD LL CH CW SK DE NG LE NN OX".split()
+_POSTCODE_AREAS = _words("SY WR HR TF DY WV ST CV GL NP LD LL CH CW SK DE NG LE NN OX")
 _INWARD = "ABDEFGHJLNPQRSTUWXYZ"  # letters a real inward code may use
 _CATEGORIES = (
     "Crime update", "Appeal", "Crime prevention advice", "Event", "Good news",
@@ -310,7 +315,7 @@ def _write_area(
         "councils": [
             {"name": f"{place} Parish Council"} for place in places[1 : 1 + rng.randint(1, 3)]
         ],
-        "links": [{"title": title.capitalize(), "url": url} for title, url in rng.sample(_LINKS, 2)],
+        "links": [{"title": t.capitalize(), "url": url} for t, url in rng.sample(_LINKS, 2)],
         "maintainers": [f"@westmercia/{slug}-snt"],
         "police_uk": {"force": "west-mercia", "neighbourhood": f"SNT{n:05d}"},
     }
