@@ -567,3 +567,33 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def add_update(root: Path | str, slug: str, seed: int = DEFAULT_SEED) -> Path:
+    """Write one more update (the newest on the site) into an area, as an editor would."""
+    folder = Path(root) / "neighbourhoods" / slug
+    area = yaml.safe_load((folder / "area.yaml").read_text(encoding="utf-8"))
+    priorities = yaml.safe_load((folder / "priorities.yaml").read_text(encoding="utf-8"))
+    plan = AreaPlan(
+        slug,
+        area["name"],
+        list(area.get("places") or [area["name"]]),
+        [member["name"] for member in area.get("team") or []] or ["Safer Neighbourhood Team"],
+        [priority["id"] for priority in priorities],
+    )
+    rng = random.Random(f"{seed}:added:{slug}")
+    date = dt.datetime.combine(BUILD_DATE - dt.timedelta(days=1), dt.time(12, 0))
+    earlier = sorted(p.stem for p in (folder / "updates").glob("*.md"))
+    stem, text = update_text(rng, plan, date, earlier[-1] if earlier else None)
+    path = folder / "updates" / f"{stem}-added.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rewrite_area_summary(root: Path | str, slug: str, summary: str) -> Path:
+    """Change an area's one-line summary, keeping the rest of area.yaml as it was."""
+    path = Path(root) / "neighbourhoods" / slug / "area.yaml"
+    area = yaml.safe_load(path.read_text(encoding="utf-8"))
+    area["summary"] = summary
+    path.write_text(_yaml("area", area), encoding="utf-8")
+    return path
