@@ -516,8 +516,7 @@ def report(json_path: Path | str | None = None, keep: bool = False, **options: A
         print(f"The benchmark stopped: {exc}", file=sys.stderr)
         return 2
     print()
-    if "cold" in result["figures"]:
-        print(table(result))
+    print(table(result))
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
