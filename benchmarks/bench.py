@@ -395,7 +395,8 @@ def run_benchmark(
             differences = compare_trees(output, check)
             figure.matches_cold = not differences
             figure.mismatches = differences[:50]
-            shutil.rmtree(check)
+            if not differences:  # a mismatching cold tree is kept to diff against
+                shutil.rmtree(check)
             if differences:
                 say(
                     f"!!! INCREMENTAL BUILD DIFFERS FROM A COLD BUILD after {step} "
