@@ -21,6 +21,7 @@ from neighbourhood_policing.files import (
     site_domain,
     write_outputs,
 )
+from neighbourhood_policing.incremental import cache_dir_for
 from neighbourhood_policing.markup import plain_text
 from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
 
@@ -109,15 +110,15 @@ def _london(day: dt.date) -> dt.datetime:
 def pdf_cache_dir(settings: dict[str, Any]) -> Path:
     """Where PDFs are kept between builds: ``REPORTS_PDF_CACHE``, else in the build cache.
 
-    The build cache is ``.<output name>-cache/`` beside the output (the build runner
-    says which output in ``BUILD_FINAL_OUTPUT``, since Pelican itself writes into a
-    staging folder); a build without the runner uses its own output's name.
+    The build cache is ``.<output name>-cache/`` beside the output; the build runner
+    names it in ``BUILD_CACHE_DIR``, since Pelican itself writes into a staging folder.
+    A build without the runner uses the cache beside its own output.
     """
     configured = settings.get("REPORTS_PDF_CACHE")
     if configured:
         return Path(configured)
-    output = Path(settings.get("BUILD_FINAL_OUTPUT") or settings["OUTPUT_PATH"]).resolve()
-    return output.parent / f".{output.name}-cache" / PDF_CACHE_FOLDER
+    cache = settings.get("BUILD_CACHE_DIR") or cache_dir_for(Path(settings["OUTPUT_PATH"]))
+    return Path(cache) / PDF_CACHE_FOLDER
 
 
 class ReportsGenerator(Generator):

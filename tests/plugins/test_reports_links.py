@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 from types import SimpleNamespace
 
-from reports.plugin import ReportLinks, on_initialized
-
 from neighbourhood_policing import urls
 from neighbourhood_policing.reports import Month
+from reports.plugin import ReportLinks, on_initialized
 
 AREA = SimpleNamespace(slug="ludlow", name="Ludlow", report_months=[Month(2026, 11)])
 
