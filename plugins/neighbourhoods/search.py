@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gzip
+import json
 import os
 import shutil
 import tempfile
@@ -86,6 +88,9 @@ UNUSED = (
     "wasm.unknown.pagefind",
 )
 LANGUAGE = "en"
+#: Parts of indexed pages that are not their content: facts shown on the result
+#: anyway (an update's date, type and area), and blocks every area page repeats.
+EXCLUDE = (".update__meta", ".contents", ".notification", ".stay-informed", ".area-search")
 
 
 def sort_key(value: dt.date | dt.datetime | None) -> str:
@@ -221,11 +226,59 @@ class IndexResult:
         )
 
 
+async def _written(target: Path, timeout: float = 60) -> None:
+    """Wait until Pagefind has finished writing: it answers write_files before the
+    entry file (written last) has its contents."""
+    entry = target / "pagefind-entry.json"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            json.loads(entry.read_text(encoding="utf-8"))
+            return
+        except (OSError, ValueError):
+            if loop.time() > deadline:
+                raise RuntimeError(f"Pagefind did not finish writing {entry}") from None
+            await asyncio.sleep(0.05)
+
+
+def _check_bundle(folder: Path) -> None:
+    """Every compressed file of the bundle must be whole (a cut-off index breaks search)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.startswith(".pf_"):
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError) as exc:
+                raise RuntimeError(f"Pagefind wrote an incomplete {path.name}: {exc}") from None
+
+
+async def _stop(service: Any) -> None:
+    """End the Pagefind service once it has finished writing.
+
+    The library's own close() kills the process as soon as the last answer arrives,
+    which can leave files of the bundle empty; closing its input lets it finish and
+    exit by itself (killed only if it has not after a minute).
+    """
+    backend = service._backend
+    service._poll_task.cancel()
+    if backend.stdin is not None:
+        backend.stdin.close()
+    try:
+        await asyncio.wait_for(backend.wait(), timeout=60)
+    except TimeoutError:
+        backend.kill()
+        await backend.wait()
+
+
 async def _index(output: Path, target: Path, records: list[SearchRecord]) -> IndexResult:
-    from pagefind.index import PagefindIndex
+    from pagefind.service import PagefindService
 
     result = IndexResult()
-    config = {"force_language": LANGUAGE, "output_path": str(target)}
+    config = {
+        "force_language": LANGUAGE,
+        "output_path": str(target),
+        "exclude_selectors": list(EXCLUDE),
+    }
     with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
         # One page per record, indexed in one call: Pagefind's Python API answers
         # each call after a 0.1 s poll, so a call per record would cost minutes at
@@ -234,12 +287,18 @@ async def _index(output: Path, target: Path, records: list[SearchRecord]) -> Ind
             path = Path(folder, record.file_name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(record.html(), encoding="utf-8")
-        async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
+        service = await PagefindService().launch()
+        try:
+            index = await service.create_index(config)  # type: ignore[arg-type]
             added = await index.add_directory(str(output), glob="**/*.html")
             result.pages = int(added["page_count"])
             if records:
                 added = await index.add_directory(folder, glob="**/*.html")
                 result.records = int(added["page_count"])
+            await index.write_files()
+            await _written(target)
+        finally:
+            await _stop(service)
     return result
 
 
@@ -271,6 +330,7 @@ def write_index(output: Path | str, records: Iterable[SearchRecord]) -> IndexRes
         empty = sorted(p.name for p in building.rglob("*") if p.is_file() and not p.stat().st_size)
         if empty:
             raise RuntimeError(f"Pagefind left empty files in its bundle: {', '.join(empty)}")
+        _check_bundle(building)
         if final.exists():
             shutil.rmtree(final)
         os.replace(building, final)

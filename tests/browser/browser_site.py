@@ -32,6 +32,8 @@ CSP = (
     "connect-src 'self'; font-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+#: The search page and Pagefind's worker may compile WebAssembly, as in hosting/.
+SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 ARTIFACTS = PROJECT / "test-artifacts" / "screenshots"
 
 
@@ -39,7 +41,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files, the site's 404 page for anything missing, and the site's CSP."""
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
+        search = self.path.split("?", 1)[0].startswith(("/search/", "/pagefind/"))
+        self.send_header("Content-Security-Policy", SEARCH_CSP if search else CSP)
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
