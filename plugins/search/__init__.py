@@ -19,8 +19,8 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from neighbourhoods.files import SettingsError
-from neighbourhoods.search import SEARCH_PAGE, TYPES, site_records, sort_key, write_index
+from neighbourhood_policing.files import SettingsError
+from neighbourhood_policing.search import SEARCH_PAGE, TYPES, site_records, sort_key, write_index
 
 __all__ = ["register"]
 

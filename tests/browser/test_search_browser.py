@@ -1,5 +1,5 @@
 """The search page in Debian's Chromium: Pagefind's index of the real sample site, our own
-interface (tests/browser/browser_site.py serves it with the search page's CSP)."""
+interface (tests/support/browser.py serves it with the search page's CSP)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_site import (  # noqa: F401  (the fixtures these tests use)
+from playwright.sync_api import Page, expect
+from support import PROJECT
+from support.browser import (  # noqa: F401  (the fixtures these tests use)
     fixture_browser,
     fixture_context,
     fixture_no_js_context,
     fixture_page,
     fixture_served_site,
 )
-from conftest import PROJECT
-from playwright.sync_api import Page, expect
 
-from neighbourhoods.site import load_site, update_url
+from neighbourhood_policing.loading import load_site
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def site():
 def _update(site, words: str):
     for info in site.updates.values():
         if words in info.meta.title:
-            slug = info.meta.slug or info.source.rsplit("/", 1)[-1][:-3]
-            return info, update_url(info.home, slug)
+            return info, info.url
     raise AssertionError(f"the sample site has no update titled '...{words}...'")
 
 
