@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -43,8 +44,11 @@ __all__ = [
     "BUNDLE_DIR",
     "SEARCH_PAGE",
     "TYPES",
+    "BundleFormatError",
     "IndexResult",
     "SearchRecord",
+    "make_stable",
+    "pagefind_hash",
     "site_records",
     "sort_key",
     "write_index",
@@ -331,6 +335,7 @@ def write_index(output: Path | str, records: Iterable[SearchRecord]) -> IndexRes
         if empty:
             raise RuntimeError(f"Pagefind left empty files in its bundle: {', '.join(empty)}")
         _check_bundle(building)
+        make_stable(building)
         if final.exists():
             shutil.rmtree(final)
         os.replace(building, final)
@@ -339,3 +344,124 @@ def write_index(output: Path | str, records: Iterable[SearchRecord]) -> IndexRes
             shutil.rmtree(building)
     result.files = sorted(p for p in final.rglob("*") if p.is_file())
     return result
+
+
+# --- Pagefind's filter files, made deterministic -------------------------------------
+#
+# Pagefind 1.5 keeps each filter (area, category, type) in a hash map and writes its
+# values, and the list of filters in the language's meta file, in the map's order,
+# which changes from run to run (it says so itself: "TODO: Change filter indexes to
+# BTree to give them a stable hash", pagefind/src/index/mod.rs). The file names are
+# hashes of the contents, so the names of the filter files, of the meta file and the
+# hash in pagefind-entry.json changed with every build. We put them in one order and
+# name them the way Pagefind does: every file Pagefind writes is gzip of
+# b"pagefind_dcd" + CBOR; a filter file is [filter, [[value, [page, ...]], ...]]; the
+# meta file is [version, pages, index chunks, [[filter, file hash], ...], sorts, ...].
+
+SIGNATURE = b"pagefind_dcd"
+#: Where the filter list is in the meta file (its fourth field).
+META_FILTERS = 3
+
+
+class BundleFormatError(RuntimeError):
+    """The bundle is not laid out as this Pagefind version was known to write it."""
+
+
+def pagefind_hash(data: bytes) -> str:
+    """Pagefind's content hash: SHA-1, each byte in hex without its leading zero."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def _short_hash(language: str, data: bytes, length: int, taken: set[str]) -> str:
+    """``<language>_<hash>`` cut to ``length`` characters, longer if the name is taken."""
+    name = f"{language}_{pagefind_hash(data)}"
+    while name[:length] in taken and length < len(name):
+        length += 1
+    return name[:length]
+
+
+def _read_cbor(path: Path) -> Any:
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise BundleFormatError(f"{path.name} does not start with Pagefind's signature")
+    body = data[len(SIGNATURE) :]
+    value = cbor2.loads(body)
+    if cbor2.dumps(value) != body:  # we could not write it back as Pagefind wrote it
+        raise BundleFormatError(f"{path.name} holds CBOR this code cannot write back unchanged")
+    return value
+
+
+def _encode(value: Any) -> bytes:
+    import cbor2
+
+    return cbor2.dumps(value)
+
+
+def _write_gzip(path: Path, body: bytes) -> None:
+    path.write_bytes(gzip.compress(SIGNATURE + body, compresslevel=9, mtime=0))
+
+
+def _valid_filter(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], list)
+        and all(
+            isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], list)
+            for v in value[1]
+        )
+    )
+
+
+def _stable_language(folder: Path, language: str, meta_hash: str) -> str:
+    """Sort one language's filters and rename their files; returns the meta file's new hash."""
+    meta_path = folder / f"pagefind.{meta_hash}.pf_meta"
+    meta = _read_cbor(meta_path)
+    if not (isinstance(meta, list) and len(meta) > META_FILTERS):
+        raise BundleFormatError(f"{meta_path.name} is not the meta list this code knows")
+    listed = meta[META_FILTERS]
+    pairs = all(isinstance(f, list) and len(f) == 2 for f in listed)
+    if not pairs or not all(isinstance(x, str) for f in listed for x in f):
+        raise BundleFormatError(f"{meta_path.name} does not list its filters as [name, hash]")
+    filters: list[tuple[str, bytes]] = []
+    for name, file_hash in listed:
+        path = folder / "filter" / f"{file_hash}.pf_filter"
+        index = _read_cbor(path)
+        if not _valid_filter(index) or index[0] != name:
+            raise BundleFormatError(f"filter/{path.name} is not the '{name}' filter")
+        values = sorted([value, sorted(pages)] for value, pages in index[1])
+        filters.append((name, _encode([name, values])))
+        path.unlink()
+    taken: set[str] = set()
+    new_list = []
+    for name, body in sorted(filters):
+        file_hash = _short_hash(language, body, len(language) + 8, taken)
+        taken.add(file_hash)
+        _write_gzip(folder / "filter" / f"{file_hash}.pf_filter", body)
+        new_list.append([name, file_hash])
+    meta[META_FILTERS] = new_list
+    body = _encode(meta)
+    new_hash = f"{language}_{pagefind_hash(body)[: len(language) + 8]}"
+    meta_path.unlink()
+    _write_gzip(folder / f"pagefind.{new_hash}.pf_meta", body)
+    return new_hash
+
+
+def make_stable(folder: Path) -> None:
+    """Rewrite what Pagefind writes in a changing order, so the same site gives the same
+    bundle byte for byte (filter files, meta file, ``pagefind-entry.json``)."""
+    entry_path = folder / "pagefind-entry.json"
+    text = entry_path.read_text(encoding="utf-8")
+    entry = json.loads(text)
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    if dumps(entry) != text:
+        raise BundleFormatError("pagefind-entry.json is not written the way this code writes it")
+    for language, info in sorted(entry.get("languages", {}).items()):
+        info["hash"] = _stable_language(folder, language, info["hash"])
+    entry_path.write_text(dumps(entry), encoding="utf-8")
