@@ -3,7 +3,10 @@ interface (tests/support/browser.py serves it with the search page's CSP)."""
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from support import PROJECT
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
+    ServedSite,
+    _Handler,
+    _Server,
     fixture_browser,
     fixture_context,
     fixture_no_js_context,
@@ -19,6 +25,7 @@ from support.browser import (  # noqa: F401  (the fixtures these tests use)
 )
 
 from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.tools.build import build_site
 
 pytestmark = pytest.mark.browser
 
@@ -216,3 +223,42 @@ def test_bytes_a_first_search_downloads(browser, served_site, capsys) -> None:
             f"\nfirst search for 'speeding': {sum(bundle.values())} bytes from /pagefind/ "
             f"in {len(bundle)} files; {sum(loaded.values())} bytes in all"
         )
+
+
+@pytest.fixture(scope="module")
+def subfolder_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The sample site built for, and served from, /sub/folder/ of a server on a free port."""
+    root = tmp_path_factory.mktemp("subfolder-site")
+    output = root / "sub" / "folder"
+    output.mkdir(parents=True)
+    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+    url = f"http://127.0.0.1:{server.server_address[1]}/sub/folder"
+    build_site(
+        PROJECT / "pelicanconf.py", content_root=PROJECT, output=output, overrides={"SITEURL": url}
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ServedSite(output, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_from_a_sub_folder_results_link_into_the_sub_folder(page, subfolder_site, site) -> None:
+    record, priority = _priority(site, "Gravel Hill")
+    _, url = _update(site, "Wistanstow")
+    base = urlsplit(subfolder_site.url).path  # /sub/folder
+    for query, wanted in (("Wistanstow", f"{base}/{url}"), ("Gravel", f"{base}/{record.url}")):
+        page.goto(subfolder_site.page_url(f"/search/?q={query}"), wait_until="load")
+        expect(page.locator("#search-status")).to_contain_text(f"for ‘{query}’")
+        hrefs = page.locator("#search-results .search-result__title a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert hrefs and all(h.startswith(f"{base}/") for h in hrefs), hrefs
+        assert wanted in {h.split("#", 1)[0] for h in hrefs}, hrefs
+    link = page.locator(f"#search-results a[href='{base}/{record.url}#priority-{priority.id}']")
+    link.click()
+    page.wait_for_url(f"{subfolder_site.url}/{record.url}#priority-{priority.id}")
+    expect(page.locator(f"#priority-{priority.id}")).to_be_visible()

@@ -39,7 +39,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files, the site's 404 page for anything missing, and the site's CSP."""
 
     def end_headers(self) -> None:
-        search = self.path.split("?", 1)[0].startswith(("/search/", "/pagefind/"))
+        path = self.path.split("?", 1)[0]  # the site may be served from a sub-folder
+        search = "/search/" in path or "/pagefind/" in path
         self.send_header("Content-Security-Policy", SEARCH_CSP if search else CSP)
         self.send_header("Cache-Control", "no-store")
         super().end_headers()

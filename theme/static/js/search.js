@@ -2,8 +2,8 @@
  * The search page (/search/): our own interface over Pagefind's JavaScript API.
  *
  * The Pagefind bundle is found relative to this file (theme/js/ -> pagefind/), and
- * result links relative to the site root, so the site works from a sub-folder. The
- * form's state is kept in the address (?q=, area, type, category, sort): a search can
+ * result links start from the site root's path found the same way (/ or /sub/folder/),
+ * so the site works from a sub-folder. The form's state is kept in the address (?q=, area, type, category, sort): a search can
  * be shared, reloaded, and the back button steps through searches. Nothing leaves
  * the site: the index is static files next to the pages.
  */
@@ -112,8 +112,9 @@
     var heading = document.createElement("h2");
     heading.className = "search-result__title";
     var link = document.createElement("a");
-    // Priorities and events are records of their own; "link" is their anchor on the area page.
-    link.href = meta.link ? new URL(meta.link, siteRoot).href : data.url;
+    // Priorities and events are records of their own; "link" is their anchor on the area
+    // page. Every link is written from the site root's path, as Pagefind writes data.url.
+    link.href = meta.link ? siteRoot.pathname + meta.link : data.url;
     link.textContent = meta.title || data.url;
     heading.appendChild(link);
     item.appendChild(heading);
