@@ -74,7 +74,12 @@ def first_search(url: str, query: str) -> tuple[int, int, int]:
         page = browser.new_page()
         page.on("response", count)
         page.goto(f"{url}/search/?q={query}", wait_until="load")
-        page.wait_for_selector("#search-results li", timeout=120_000)
+        # The status says "N results for ‘…’" once the first results are showing.
+        page.wait_for_function(
+            "document.getElementById('search-status').textContent.includes('for ‘')",
+            timeout=600_000,
+        )
+        print(page.locator("#search-status").inner_text())
         page.wait_for_load_state("networkidle")
         browser.close()
     bundle = {u: n for u, n in loaded.items() if "/pagefind/" in u}
@@ -85,8 +90,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=0, help="synthetic areas (0: the sample site)")
     parser.add_argument("--updates", type=int, default=10_000)
-    parser.add_argument("--query", default="speeding")
+    parser.add_argument(
+        "--query", help="what to search for (default: speeding; patrols for synthetic content)"
+    )
     args = parser.parse_args()
+    args.query = args.query or ("patrols" if args.areas else "speeding")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1795478400")  # 2026-11-24, as the tests
     with tempfile.TemporaryDirectory(prefix="search-size-") as tmp:
         root, output = PROJECT, Path(tmp) / "output"
