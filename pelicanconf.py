@@ -40,7 +40,8 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # The build runner checks the output once every plugin has written (CHECK_OUTPUT).
 PLUGINS = [
-    "neighbourhoods", "feeds", "calendars", "theme_check", "reports", "sitemap", "hosting"
+    "neighbourhoods", "feeds", "calendars", "theme_check", "search", "reports", "sitemap",
+    "hosting",
 ]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates

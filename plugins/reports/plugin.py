@@ -21,7 +21,7 @@ from neighbourhood_policing.files import (
     site_domain,
     write_outputs,
 )
-from neighbourhood_policing.incremental import cache_dir_for
+from neighbourhood_policing.incremental import BuildCache, cache_dir_for
 from neighbourhood_policing.markup import plain_text
 from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
 
@@ -222,6 +222,34 @@ class ReportsGenerator(Generator):
         return count, feeds
 
     def _write_feeds(self, record: Any, reports: list[MonthReport]) -> None:
+        """The area's RSS and Atom feeds of reports: reused when the reports are the same."""
+        rendered: dict[str, bytes] = {}
+
+        def render(path: str) -> bytes:
+            if not rendered:
+                rendered.update(self._render_feeds(record, reports))
+            return rendered[path]
+
+        paths = urls.reports_feeds(record.slug)
+        cache = self.settings.get("BUILD_CACHE")
+        if isinstance(cache, BuildCache):
+            key = cache.key_of(
+                "reports-feed",
+                record.slug,
+                record.area,
+                reports,
+                self.settings["SITEURL"],
+                self.settings.get("FORCE_NAME", self.settings["SITENAME"]),
+                self.settings.get("DEFAULT_LANG", "en-GB"),
+            )
+            files = cache.files((path, key, lambda p=path: render(p)) for path in paths)
+        else:
+            files = ((path, render(path)) for path in paths)
+        write_outputs(self.output_path, files, self.announce)
+
+    def _render_feeds(self, record: Any, reports: list[MonthReport]) -> dict[str, bytes]:
+        """{RSS path: bytes, Atom path: bytes} of an area's reports."""
+        made: dict[str, bytes] = {}
         siteurl = self.settings["SITEURL"]
         domain = site_domain(siteurl)
         rss_path, atom_path = urls.reports_feeds(record.slug)
@@ -267,7 +295,8 @@ class ReportsGenerator(Generator):
                 if kind == "atom"
                 else feed.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
             )
-            write_outputs(self.output_path, [(path, data)], self.announce)
+            made[path] = data
+        return made
 
 
 __all__ = ["Council", "ReportLinks", "ReportsGenerator", "get_generators", "on_initialized"]
