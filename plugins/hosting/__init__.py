@@ -8,7 +8,8 @@
   Its contents depend on the settings only, so every build writes the same bytes.
 * ``/_headers``: the security headers for Netlify or Cloudflare Pages, copied
   from the file named by ``HOSTING_HEADERS_FILE`` (see hosting/README.md); None
-  for hosts that do not read it.
+  for hosts that do not read it. Its ``form-action 'self'`` is extended with the
+  sources in ``HOSTING_FORM_ACTION`` (set by the have_your_say plugin).
 
 Both are written atomically and reported with ``content_written``.
 """
@@ -23,6 +24,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from neighbourhoods.engagement import extend_form_action
 from neighbourhoods.files import SettingsError, write_atomic
 
 __all__ = ["register", "security_txt"]
@@ -125,7 +127,11 @@ class HostingGenerator(Generator):
                     "hosting/, or None"
                 )
             target = output / "_headers"
-            write_atomic(target, source.read_bytes())
+            # form-action also allows where the have-your-say forms go (HOSTING_FORM_ACTION).
+            text = extend_form_action(
+                source.read_text("utf-8"), self.settings.get("HOSTING_FORM_ACTION") or []
+            )
+            write_atomic(target, text.encode("utf-8"))
             signals.content_written.send(str(target), context=self.context)
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from shapely.geometry.base import BaseGeometry
 
-from . import geo, privacy
-from .files import inside, relative
+from . import engagement, geo, privacy
+from .files import SettingsError, inside, relative
 from .models import (
     FILE_MODELS,
     Area,
@@ -103,6 +103,8 @@ class Site:
     updates: dict[str, UpdateInfo] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     force_wide_updates: list[Any] = field(default_factory=list)
+    #: Force-wide surveys from the SURVEYS setting (engagement.force_surveys).
+    surveys: list[Any] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -607,5 +609,9 @@ def load_site(
     loader.load_updates()
     loader.load_pages()
     site = loader.site
+    try:
+        site.surveys = engagement.force_surveys(settings)
+    except SettingsError as exc:
+        site.problems.append(Problem("pelicanconf.py", None, None, str(exc)))
     site.areas = {a.slug: a for a in site.areas_by_name()}
     return site

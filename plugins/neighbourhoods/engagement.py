@@ -1,0 +1,154 @@
+"""Have your say: where residents' forms go, which surveys are open, and the CSP for both.
+
+Pure logic for the ``have_your_say`` plugin, the freshness report and the hosting
+headers; nothing here knows about Pelican's signals.
+
+* ``FEEDBACK_ENDPOINT`` (pelicanconf.py): the force's form service, an https://
+  address; None means the forms become an email to the area's team (``mailto:``).
+  An area can name its own in ``area.yaml`` (``feedback_endpoint``).
+* ``SURVEYS`` (pelicanconf.py): force-wide surveys (the same fields as an area's
+  ``surveys``), shown in every area while open.
+* ``FEEDBACK_ALLOW_INSECURE_LOCALHOST``: lets a test send the forms to
+  ``http://127.0.0.1`` or ``http://localhost``; never set it for a real site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import TypeAdapter, ValidationError
+
+from .files import SettingsError
+from .models import Survey
+
+__all__ = [
+    "CLOSING_SOON_DAYS",
+    "SITE_PAGE",
+    "SITE_THANKS",
+    "page_path",
+    "thanks_path",
+    "check_endpoint",
+    "closing_soon",
+    "endpoint_for",
+    "extend_form_action",
+    "force_surveys",
+    "form_action_sources",
+    "open_surveys",
+    "origin",
+]
+
+#: The freshness report lists surveys that close within this many days.
+CLOSING_SOON_DAYS = 14
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+_SURVEYS = TypeAdapter(list[Survey])
+
+
+def check_endpoint(url: Any, where: str, *, allow_insecure_localhost: bool = False) -> str:
+    """``url`` as a string if forms may be sent there, else SettingsError naming ``where``."""
+    text = str(url).strip()
+    parts = urlsplit(text)
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        if allow_insecure_localhost:
+            return text
+        raise SettingsError(
+            f"{where} is {text!r}: http:// is allowed only for a test server, with "
+            "FEEDBACK_ALLOW_INSECURE_LOCALHOST = True; a real site needs an https:// address"
+        )
+    if parts.scheme != "https" or not parts.hostname:
+        raise SettingsError(
+            f"{where} is {text!r}, but residents' forms must be sent securely: give the full "
+            "https:// address of the force's form service (e.g. "
+            "'https://forms.example.police.uk/neighbourhoods'), or None to send them by email"
+        )
+    return text
+
+
+def endpoint_for(record: Any, settings: dict[str, Any]) -> str | None:
+    """Where an area's forms are sent: its own endpoint, else the force's, else None."""
+    own = getattr(getattr(record, "area", None), "feedback_endpoint", None) if record else None
+    value = own or settings.get("FEEDBACK_ENDPOINT")
+    return str(value) if value else None
+
+
+def origin(url: str) -> str:
+    """The CSP source for an endpoint: scheme, host and port (``https://forms.example``)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def form_action_sources(endpoints: Iterable[str | None]) -> list[str]:
+    """The extra ``form-action`` sources for these endpoints, each once.
+
+    None (the email fallback) adds nothing: the form's ``mailto:`` action opens the
+    resident's mail app, which browsers do not treat as a load from another site.
+    """
+    return sorted({origin(url) for url in endpoints if url})
+
+
+_FORM_ACTION = re.compile(r"form-action 'self'")
+
+
+def extend_form_action(text: str, sources: Iterable[str]) -> str:
+    """Headers text with ``form-action 'self'`` extended to ``sources`` in every policy.
+
+    Raises SettingsError when there are sources to add but no ``form-action 'self'``
+    to add them to (a hosting file edited by hand), rather than dropping them.
+    """
+    extra = " ".join(sources)
+    if not extra:
+        return text
+    if not _FORM_ACTION.search(text):
+        raise SettingsError(
+            "HOSTING_HEADERS_FILE: its Content-Security-Policy has no \"form-action 'self'\", "
+            f"so the have-your-say forms' address ({extra}) cannot be allowed; restore it"
+        )
+    return _FORM_ACTION.sub(lambda _: f"form-action 'self' {extra}", text)
+
+
+def force_surveys(settings: dict[str, Any] | None) -> list[Survey]:
+    """The force-wide ``SURVEYS`` setting, checked (SettingsError names the survey and field)."""
+    value = (settings or {}).get("SURVEYS") or []
+    try:
+        return _SURVEYS.validate_python(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f"['{p}']" for p in first["loc"])
+        raise SettingsError(
+            f"SURVEYS{where}: {first['msg']}; each survey needs title, url (https://), "
+            "run_by, opens and closes (YYYY-MM-DD)"
+        ) from None
+
+
+def open_surveys(surveys: Iterable[Survey], today: dt.date) -> list[Survey]:
+    """Surveys open on ``today`` (opens <= today <= closes), closing soonest first."""
+    return sorted(
+        (s for s in surveys if s.opens <= today <= s.closes),
+        key=lambda s: (s.closes, s.title.casefold(), str(s.url)),
+    )
+
+
+def closing_soon(
+    surveys: Iterable[Survey], today: dt.date, days: int = CLOSING_SOON_DAYS
+) -> list[Survey]:
+    """Open surveys that close within ``days`` of ``today``."""
+    last = today + dt.timedelta(days=days)
+    return [s for s in open_surveys(surveys, today) if s.closes <= last]
+
+
+#: The force-wide page (choose your area) and its thank-you page.
+SITE_PAGE = "have-your-say/"
+SITE_THANKS = "have-your-say/thank-you/"
+
+
+def page_path(record: Any) -> str:
+    """An area's have-your-say page, relative to the site root."""
+    return f"{record.url}have-your-say/"
+
+
+def thanks_path(record: Any) -> str:
+    """Where the force's form service sends residents of an area after sending."""
+    return f"{record.url}have-your-say/thank-you/"
