@@ -82,9 +82,6 @@ def on_initialized(pelican: Any) -> None:
     if force:
         endpoints.append(str(force))  # "Was this useful?" on force-wide updates
     settings["HOSTING_FORM_ACTION"] = form_action_sources(endpoints)
-    thanks = [f"{thanks_path(r)}index.html" for r in site.areas.values()]
-    exclude = tuple(settings.get("SITEMAP_EXCLUDE", ("404.html",)))
-    settings["SITEMAP_EXCLUDE"] = (*exclude, f"{SITE_THANKS}index.html", *thanks)
     settings.setdefault("JINJA_GLOBALS", {})["feedback"] = Feedback(settings, site)
 
 

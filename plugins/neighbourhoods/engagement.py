@@ -29,8 +29,6 @@ __all__ = [
     "CLOSING_SOON_DAYS",
     "SITE_PAGE",
     "SITE_THANKS",
-    "page_path",
-    "thanks_path",
     "check_endpoint",
     "closing_soon",
     "endpoint_for",
@@ -39,6 +37,8 @@ __all__ = [
     "form_action_sources",
     "open_surveys",
     "origin",
+    "page_path",
+    "thanks_path",
 ]
 
 #: The freshness report lists surveys that close within this many days.

@@ -163,7 +163,10 @@ def _https_endpoint(value: HttpUrl) -> HttpUrl:
     # http:// only for a test server on this machine; the build also needs
     # FEEDBACK_ALLOW_INSECURE_LOCALHOST = True for that (neighbourhoods.engagement).
     if value.scheme != "https" and value.host not in {"127.0.0.1", "localhost"}:
-        raise ValueError(f"the address must start https:// (it is {value}); forms must be sent securely")
+        raise ValueError(
+            f"the address must start https:// (it is {value}); residents' forms must be "
+            "sent securely"
+        )
     return value
 
 
