@@ -188,11 +188,19 @@ def test_form_action_allows_exactly_the_configured_hosts(endpoint_output: Path) 
 
 
 def test_extend_form_action_refuses_a_policy_without_form_action() -> None:
-    assert extend_form_action(SHIPPED_HEADERS, []) == SHIPPED_HEADERS
-    with pytest.raises(SettingsError, match="form-action 'self'"):
+    assert extend_form_action(SHIPPED_HEADERS, None) == SHIPPED_HEADERS
+    assert extend_form_action(SHIPPED_HEADERS, ["mailto:"]) == SHIPPED_HEADERS
+    only_self = extend_form_action(SHIPPED_HEADERS, [])
+    assert set(re.findall(r"form-action ([^;]+);", only_self)) == {"'self'"}
+    nginx = (PROJECT / "hosting/nginx/neighbourhoods.conf").read_text("utf-8")
+    assert "form-action 'self' https://f.example;" in extend_form_action(
+        nginx, ["https://f.example"]
+    )
+    with pytest.raises(SettingsError, match="no form-action"):
         extend_form_action("Content-Security-Policy: default-src 'self'\n", ["https://a.example"])
     assert form_action_sources([None, "https://A.example:8443/x", "https://a.example:8443/y"]) == [
-        "https://a.example:8443"
+        "https://a.example:8443",
+        "mailto:",
     ]
 
 
@@ -216,7 +224,7 @@ def test_the_build_refuses_an_endpoint_that_is_not_https(mini_copy: Path, tmp_pa
         FEEDBACK_ENDPOINT="http://127.0.0.1:9/say",
         FEEDBACK_ALLOW_INSECURE_LOCALHOST=True,
     )
-    assert set(form_actions(built)) == {"'self' http://127.0.0.1:9"}
+    assert set(form_actions(built)) == {"'self' http://127.0.0.1:9"}  # no mailto: left
 
 
 def test_an_area_endpoint_that_is_not_https_is_named_with_its_line(mini_copy: Path) -> None:

@@ -8,8 +8,8 @@
   Its contents depend on the settings only, so every build writes the same bytes.
 * ``/_headers``: the security headers for Netlify or Cloudflare Pages, copied
   from the file named by ``HOSTING_HEADERS_FILE`` (see hosting/README.md); None
-  for hosts that do not read it. Its ``form-action 'self'`` is extended with the
-  sources in ``HOSTING_FORM_ACTION`` (set by the have_your_say plugin).
+  for hosts that do not read it. Its ``form-action`` is set to 'self' and the
+  sources in ``HOSTING_FORM_ACTION`` (set by the have_your_say plugin), if any.
 
 Both are written atomically and reported with ``content_written``.
 """
@@ -127,9 +127,9 @@ class HostingGenerator(Generator):
                     "hosting/, or None"
                 )
             target = output / "_headers"
-            # form-action also allows where the have-your-say forms go (HOSTING_FORM_ACTION).
+            # form-action allows exactly where the have-your-say forms go (HOSTING_FORM_ACTION).
             text = extend_form_action(
-                source.read_text("utf-8"), self.settings.get("HOSTING_FORM_ACTION") or []
+                source.read_text("utf-8"), self.settings.get("HOSTING_FORM_ACTION")
             )
             write_atomic(target, text.encode("utf-8"))
             signals.content_written.send(str(target), context=self.context)

@@ -81,32 +81,32 @@ def origin(url: str) -> str:
 
 
 def form_action_sources(endpoints: Iterable[str | None]) -> list[str]:
-    """The extra ``form-action`` sources for these endpoints, each once.
+    """The ``form-action`` sources besides 'self' for these endpoints, each once.
 
-    None (the email fallback) adds nothing: the form's ``mailto:`` action opens the
-    resident's mail app, which browsers do not treat as a load from another site.
+    None stands for an area without one, whose forms become an email: browsers apply
+    ``form-action`` to a ``mailto:`` form too, so that needs ``mailto:``.
     """
-    return sorted({origin(url) for url in endpoints if url})
+    return sorted({origin(url) if url else "mailto:" for url in endpoints})
 
 
-_FORM_ACTION = re.compile(r"form-action 'self'")
+_FORM_ACTION = re.compile(r"form-action [^;\"\n]+")
 
 
-def extend_form_action(text: str, sources: Iterable[str]) -> str:
-    """Headers text with ``form-action 'self'`` extended to ``sources`` in every policy.
+def extend_form_action(text: str, sources: Iterable[str] | None) -> str:
+    """Headers or nginx text whose every ``form-action`` allows exactly 'self' and ``sources``.
 
-    Raises SettingsError when there are sources to add but no ``form-action 'self'``
-    to add them to (a hosting file edited by hand), rather than dropping them.
+    ``sources`` None leaves the text as it is. Raises SettingsError when there is no
+    ``form-action`` to set (a hosting file edited by hand), rather than dropping it.
     """
-    extra = " ".join(sources)
-    if not extra:
+    if sources is None:
         return text
     if not _FORM_ACTION.search(text):
         raise SettingsError(
-            "HOSTING_HEADERS_FILE: its Content-Security-Policy has no \"form-action 'self'\", "
-            f"so the have-your-say forms' address ({extra}) cannot be allowed; restore it"
+            "HOSTING_HEADERS_FILE: its Content-Security-Policy has no form-action, so the "
+            "have-your-say forms' address cannot be allowed; restore \"form-action 'self'\""
         )
-    return _FORM_ACTION.sub(lambda _: f"form-action 'self' {extra}", text)
+    value = " ".join(["'self'", *sources])
+    return _FORM_ACTION.sub(lambda _: f"form-action {value}", text)
 
 
 def force_surveys(settings: dict[str, Any] | None) -> list[Survey]:
