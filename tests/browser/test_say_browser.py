@@ -19,18 +19,18 @@ import http.server
 import json
 import re
 import shutil
-import socketserver
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_site import fixture_browser  # noqa: F401  (the fixture these tests use)
 from conftest import MINI
 from playwright.sync_api import Browser, BrowserContext, Page
+from say_service import FormService, Server
 
 from neighbourhoods.build import build_site
 
@@ -40,10 +40,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 SAY = "/neighbourhoods/alpha/have-your-say/"
-
-
-class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
 
 
 def site_policy(output: Path) -> str:
@@ -66,40 +62,6 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @dataclass
-class FormService:
-    """A stand-in for the force's form service: records each POST, then redirects."""
-
-    received: list[list[tuple[str, str]]] = field(default_factory=list)
-    event: threading.Event = field(default_factory=threading.Event)
-
-    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
-        service = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(length).decode("utf-8")
-                fields = parse_qsl(body, keep_blank_values=True)
-                service.received.append(fields)
-                service.event.set()
-                self.send_response(303)
-                self.send_header("Location", dict(fields).get("_next", "/"))
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        return Handler
-
-    def take(self) -> dict[str, str]:
-        assert self.event.wait(10), "the form service received nothing"
-        self.event.clear()
-        fields = self.received.pop(0)
-        assert len({name for name, _ in fields}) == len(fields), fields  # each field once
-        return dict(fields)
-
-
-@dataclass
 class Served:
     url: str
     root: Path
@@ -110,14 +72,14 @@ def serve(tmp: Path, *, endpoint: bool) -> Iterator[Served]:
     root = tmp / "output"
     root.mkdir()
     handler = type("Handler", (_SiteHandler,), {})
-    site = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    site = Server(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     url = f"http://127.0.0.1:{site.server_address[1]}"
     servers = [site]
     overrides = {"SITEURL": url}
     service = None
     if endpoint:
         service = FormService()
-        forms = _Server(("127.0.0.1", 0), service.handler())
+        forms = Server(("127.0.0.1", 0), service.handler())
         servers.append(forms)
         overrides["FEEDBACK_ENDPOINT"] = f"http://127.0.0.1:{forms.server_address[1]}/say"
         overrides["FEEDBACK_ALLOW_INSECURE_LOCALHOST"] = True
