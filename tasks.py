@@ -210,10 +210,13 @@ def report(
     content_root: str | None = None,
 ) -> None:
     """List per area: last update, overdue reviews, past events and empty sections."""
+    from neighbourhoods.build import pelican_settings
     from neighbourhoods.editing import freshness, report_markdown, report_table
     from neighbourhoods.site import load_site
 
-    site = load_site(Path(content_root or HERE))
+    # The settings bring the force-wide SURVEYS (the report lists those closing soon).
+    settings = pelican_settings(HERE / "pelicanconf.py", content_root=content_root)
+    site = load_site(Path(content_root or HERE), settings=settings)
     rows = freshness(site)
     text = report_markdown(site, rows)
     if output:
