@@ -12,7 +12,7 @@ Writes, from the site model (``settings["SITE_MODEL"]``):
 Forms post to ``FEEDBACK_ENDPOINT`` (or an area's ``feedback_endpoint``); with none
 they become an email to the team. The build refuses an endpoint that is not
 https:// and gives the hosting plugin the ``form-action`` sources to allow
-(``HOSTING_FORM_ACTION``). Logic lives in ``neighbourhoods.engagement``.
+(``HOSTING_FORM_ACTION``). Logic lives in ``neighbourhood_policing.engagement``.
 """
 
 from __future__ import annotations

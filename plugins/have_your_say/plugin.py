@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from pelican import Pelican
 from pelican.generators import Generator
+from pelican.writers import Writer
 
-from neighbourhoods.engagement import (
-    SITE_PAGE,
-    SITE_THANKS,
+from neighbourhood_policing import urls
+from neighbourhood_policing.engagement import (
     check_endpoint,
     endpoint_for,
     form_action_sources,
     open_surveys,
-    page_path,
-    thanks_path,
 )
-from neighbourhoods.files import absolute_url
-from neighbourhoods.problems import ContentError, Problem
+from neighbourhood_policing.files import absolute_url
+from neighbourhood_policing.models import Survey
+from neighbourhood_policing.site import AreaRecord, Site
 
 logger = logging.getLogger(__name__)
 
@@ -26,66 +28,65 @@ logger = logging.getLogger(__name__)
 IN_PERSON = ("meeting", "beat surgery", "mobile police station", "engagement event")
 
 
+@dataclass(frozen=True)
 class Feedback:
     """The Jinja global ``feedback``: where each area's forms go and what is open.
 
-    The one place templates learn the have-your-say URLs and endpoints from.
+    The one place templates learn the have-your-say URLs and endpoints from. Plain data
+    only (settings, not the site model), so the pages that use it can be reused by an
+    incremental build; an area's own endpoint and surveys come from the record a
+    template passes in.
     """
 
-    def __init__(self, settings: dict[str, Any], site: Any) -> None:
-        self.settings = settings
-        self.site = site
-        self.siteurl = str(settings.get("SITEURL") or "")
+    siteurl: str
+    build_date: dt.date
+    force_endpoint: str | None
+    force_surveys: tuple[Survey, ...]
 
-    def endpoint(self, record: Any | None) -> str | None:
+    def endpoint(self, record: AreaRecord | None) -> str | None:
         """The address an area's forms post to (None: they become an email)."""
-        if record is None:
-            value = self.settings.get("FEEDBACK_ENDPOINT")
-            return str(value) if value else None
-        return endpoint_for(record, self.settings)
+        return endpoint_for(record, self.force_endpoint)
 
-    def page(self, record: Any | None = None) -> str:
-        return page_path(record) if record is not None else SITE_PAGE
+    def page(self, record: AreaRecord | None = None) -> str:
+        return urls.have_your_say_url(record.slug if record is not None else None)
 
-    def thanks(self, record: Any | None = None) -> str:
-        return thanks_path(record) if record is not None else SITE_THANKS
+    def thanks(self, record: AreaRecord | None = None) -> str:
+        return urls.have_your_say_thanks_url(record.slug if record is not None else None)
 
     def absolute(self, path: str) -> str:
         """A full URL (for hidden fields the force's form service reads)."""
         return absolute_url(self.siteurl, path)
 
-    def surveys(self, record: Any | None = None) -> list[Any]:
+    def surveys(self, record: AreaRecord | None = None) -> list[Survey]:
         """Surveys open on the build date: the area's and the force's."""
         own = list(record.area.surveys) if record is not None else []
-        return open_surveys([*own, *self.site.surveys], self.site.build_date)
+        return open_surveys([*own, *self.force_surveys], self.build_date)
 
 
-def on_initialized(pelican: Any) -> None:
-    """Refuse endpoints that are not https://, then tell templates and hosting about them."""
+def on_initialized(pelican: Pelican) -> None:
+    """Refuse a force endpoint that is not https://, then tell templates and hosting.
+
+    Areas' own endpoints are checked (with their line) when area.yaml is loaded.
+    """
     settings = pelican.settings
-    site = settings["SITE_MODEL"]
-    allow = bool(settings.get("FEEDBACK_ALLOW_INSECURE_LOCALHOST"))
-    force = settings.get("FEEDBACK_ENDPOINT")
+    site: Site = settings["SITE_MODEL"]
+    force = settings.get("FEEDBACK_ENDPOINT") or None
     if force:
-        check_endpoint(force, "FEEDBACK_ENDPOINT", allow_insecure_localhost=allow)
-    problems = []
-    for record in site.areas.values():
-        own = record.area.feedback_endpoint
-        if own:
-            try:
-                check_endpoint(own, "feedback_endpoint", allow_insecure_localhost=allow)
-            except ValueError as exc:
-                problems.append(Problem(f"{record.folder}/area.yaml", None, None, str(exc)))
-    if problems:
-        raise ContentError(problems)
-    endpoints = [endpoint_for(record, settings) for record in site.areas.values()]
+        allow = bool(settings.get("FEEDBACK_ALLOW_INSECURE_LOCALHOST"))
+        force = check_endpoint(force, "FEEDBACK_ENDPOINT", allow_insecure_localhost=allow)
+    endpoints = [endpoint_for(record, force) for record in site.areas.values()]
     if force:
-        endpoints.append(str(force))  # "Was this useful?" on force-wide updates
+        endpoints.append(force)  # "Was this useful?" on force-wide updates
     settings["HOSTING_FORM_ACTION"] = form_action_sources(endpoints)
-    settings.setdefault("JINJA_GLOBALS", {})["feedback"] = Feedback(settings, site)
+    settings.setdefault("JINJA_GLOBALS", {})["feedback"] = Feedback(
+        siteurl=str(settings.get("SITEURL") or ""),
+        build_date=site.build_date,
+        force_endpoint=force,
+        force_surveys=tuple(site.surveys),
+    )
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return HaveYourSayGenerator
 
 
@@ -95,19 +96,19 @@ class HaveYourSayGenerator(Generator):
     def generate_context(self) -> None:
         """Nothing to add: the pages are made from the site model."""
 
-    def _write(self, writer: Any, path: str, template: str, **extra: Any) -> None:
+    def _write(self, writer: Writer, url: str, template: str, **extra: Any) -> None:
         writer.write_file(
-            f"{path}index.html",
+            urls.page_path(url),
             self.get_template(template),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
-            url=path,
-            page_name=f"{path}index",
+            url=url,
+            page_name=f"{url}index",
             **extra,
         )
 
-    def generate_output(self, writer: Any) -> None:
-        site = self.settings["SITE_MODEL"]
+    def generate_output(self, writer: Writer) -> None:
+        site: Site = self.settings["SITE_MODEL"]
         today = site.build_date
         for record in site.areas.values():
             in_person = sorted(
@@ -115,9 +116,20 @@ class HaveYourSayGenerator(Generator):
                 key=lambda e: (e.start, e.id),
             )
             self._write(
-                writer, page_path(record), "have_your_say", area=record, in_person=in_person
+                writer,
+                urls.have_your_say_url(record.slug),
+                "have_your_say",
+                area=record,
+                in_person=in_person,
             )
-            self._write(writer, thanks_path(record), "have_your_say_thanks", area=record)
-        self._write(writer, SITE_PAGE, "have_your_say_index", areas=site.areas_by_name())
-        self._write(writer, SITE_THANKS, "have_your_say_thanks", area=None)
+            self._write(
+                writer,
+                urls.have_your_say_thanks_url(record.slug),
+                "have_your_say_thanks",
+                area=record,
+            )
+        self._write(
+            writer, urls.HAVE_YOUR_SAY_URL, "have_your_say_index", areas=site.areas_by_name()
+        )
+        self._write(writer, urls.HAVE_YOUR_SAY_THANKS_URL, "have_your_say_thanks", area=None)
         logger.info("Wrote %d have-your-say pages", 2 * len(site.areas) + 2)

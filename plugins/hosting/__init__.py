@@ -21,16 +21,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
-from neighbourhoods.engagement import extend_form_action
-from neighbourhoods.files import SettingsError, write_atomic
+from neighbourhood_policing.engagement import extend_form_action
+from neighbourhood_policing.files import SettingsError, write_outputs
+from neighbourhood_policing.settings import PROJECT
+from neighbourhood_policing.site import Site
 
 __all__ = ["register", "security_txt"]
 
 logger = logging.getLogger(__name__)
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 class HostingSettingError(SettingsError):
@@ -109,13 +110,9 @@ class HostingGenerator(Generator):
     """Writes security.txt and the host's _headers file into the output."""
 
     def generate_output(self, writer: Any) -> None:
-        output = Path(self.output_path)
-        site = self.settings.get("SITE_MODEL")
-        today = getattr(site, "build_date", None)
-        text = security_txt(self.settings, today)
-        target = output / ".well-known" / "security.txt"
-        write_atomic(target, text.encode("utf-8"))
-        signals.content_written.send(str(target), context=self.context)
+        site: Site | None = self.settings.get("SITE_MODEL")
+        text = security_txt(self.settings, site.build_date if site else None)
+        files: list[tuple[str, bytes | str]] = [(".well-known/security.txt", text)]
         headers = self.settings.get("HOSTING_HEADERS_FILE")
         if headers:
             source = Path(headers)
@@ -126,16 +123,18 @@ class HostingGenerator(Generator):
                     f"HOSTING_HEADERS_FILE: {source} does not exist; name one of the files in "
                     "hosting/, or None"
                 )
-            target = output / "_headers"
             # form-action allows exactly where the have-your-say forms go (HOSTING_FORM_ACTION).
             text = extend_form_action(
                 source.read_text("utf-8"), self.settings.get("HOSTING_FORM_ACTION")
             )
-            write_atomic(target, text.encode("utf-8"))
-            signals.content_written.send(str(target), context=self.context)
+            files.append(("_headers", text.encode("utf-8")))
+        write_outputs(self.output_path, files, self.announce)
+
+    def announce(self, path: str) -> None:
+        signals.content_written.send(path, context=self.context)
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return HostingGenerator
 
 

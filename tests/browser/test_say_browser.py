@@ -27,16 +27,15 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_site import fixture_browser  # noqa: F401  (the fixture these tests use)
-from conftest import MINI
 from playwright.sync_api import Browser, BrowserContext, Page
-from say_service import FormService, Server
+from support import MINI, PROJECT
+from support.browser import fixture_browser  # noqa: F401  (the fixture these tests use)
+from support.say_service import FormService, Server
 
-from neighbourhoods.build import build_site
+from neighbourhood_policing.tools.build import build_site
 
 pytestmark = pytest.mark.browser
 
-PROJECT = Path(__file__).resolve().parents[2]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 SAY = "/neighbourhoods/alpha/have-your-say/"

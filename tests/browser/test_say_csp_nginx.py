@@ -5,7 +5,7 @@ served by nginx with hosting/nginx/neighbourhoods.conf, its form-action set the 
 build sets it in output/_headers (``extend_form_action``). Chromium sends the form
 without a single Content-Security-Policy violation; with the snippet as shipped
 ('self' mailto:, for a site without an endpoint) the same form is refused. A build whose
-endpoint is not https fails with its own message (tests/test_say_pages.py).
+endpoint is not https fails with its own message (tests/site/test_say_pages.py).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
-from say_service import FormService, Server
-from test_csp_nginx import NGINX, free_port
+from support import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
+from support.say_service import NGINX, FormService, Server, free_port
 
-from neighbourhoods.engagement import extend_form_action, form_action_sources
+from neighbourhood_policing.engagement import extend_form_action, form_action_sources
 
 pytestmark = pytest.mark.browser
 
