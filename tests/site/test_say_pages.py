@@ -11,6 +11,7 @@ import pytest
 from lxml import html
 from support import MINI, PROJECT, build
 
+from neighbourhood_policing import urls
 from neighbourhood_policing.engagement import extend_form_action, form_action_sources
 from neighbourhood_policing.files import SettingsError
 from neighbourhood_policing.loading import load_site
@@ -69,6 +70,21 @@ def test_every_area_has_a_have_your_say_page_linked_from_its_page_and_updates(
     assert doc.xpath("//main//a[contains(., 'Have your say')]/@href") == [
         "http://localhost:8000/neighbourhoods/ludlow/have-your-say/"
     ]
+
+
+def test_other_code_links_to_the_pages_through_urls(sample_output: Path) -> None:
+    """urls.have_your_say_url is where the pages are written (for reports, emails...)."""
+    assert urls.have_your_say_url("ludlow") == "neighbourhoods/ludlow/have-your-say/"
+    thanks = urls.have_your_say_thanks_url("ludlow")
+    assert thanks == "neighbourhoods/ludlow/have-your-say/thank-you/"
+    assert urls.have_your_say_url() == "have-your-say/"
+    for url in (
+        urls.have_your_say_url("ludlow"),
+        urls.have_your_say_thanks_url("ludlow"),
+        urls.have_your_say_url(),
+        urls.have_your_say_thanks_url(),
+    ):
+        assert (sample_output / urls.page_path(url)).is_file(), url
 
 
 def test_without_an_endpoint_the_forms_are_an_email_to_the_team(sample_output: Path) -> None:
