@@ -45,6 +45,7 @@ PLUGINS = [
     "calendars",
     "theme_check",
     "have_your_say",
+    "search",
     "sitemap",
     "hosting",
 ]
