@@ -89,7 +89,7 @@ def test_other_code_links_to_the_pages_through_urls(sample_output: Path) -> None
 
 def test_without_an_endpoint_the_forms_are_an_email_to_the_team(sample_output: Path) -> None:
     doc = page(sample_output, "neighbourhoods/ludlow/have-your-say")
-    forms = doc.xpath("//form")
+    forms = doc.xpath("//main//form")
     assert [f.get("id") for f in forms] == ["concern-form", "priority-form"]
     for form in forms:
         assert form.get("action").startswith("mailto:ludlow.snt@westmercia.police.uk?subject=")
@@ -108,7 +108,7 @@ def test_without_an_endpoint_the_forms_are_an_email_to_the_team(sample_output: P
 
 def test_forms_follow_the_govuk_patterns(sample_output: Path) -> None:
     doc = page(sample_output, "neighbourhoods/ludlow/have-your-say")
-    fields = doc.xpath("//form//input[not(@type='hidden')] | //form//textarea")
+    fields = doc.xpath("//main//form//input[not(@type='hidden')] | //main//form//textarea")
     assert len(fields) >= 9
     for field in fields:
         fid = field.get("id")
@@ -120,7 +120,7 @@ def test_forms_follow_the_govuk_patterns(sample_output: Path) -> None:
     for textarea in doc.xpath("//textarea"):
         count = doc.xpath(f"//*[@id='{textarea.get('id')}-count']")[0]
         assert count.text_content().startswith("You can enter up to")
-    required = doc.xpath("//form//*[@required]")
+    required = doc.xpath("//main//form//*[@required]")
     assert required and all(f.get("data-error") for f in required)
     assert doc.xpath("//script[@defer]/@src") == ["http://localhost:8000/theme/js/have-your-say.js"]
     assert not doc.xpath("//script[not(@src)]") and not doc.xpath("//*[@style]")
@@ -154,7 +154,7 @@ def endpoint_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_with_an_endpoint_the_forms_post_there_with_the_area(endpoint_output: Path) -> None:
     doc = page(endpoint_output, "neighbourhoods/alpha/have-your-say")
-    for form in doc.xpath("//form"):
+    for form in doc.xpath("//main//form"):
         assert form.get("action") == ENDPOINT and form.get("method") == "post"
         assert form.get("enctype") is None and form.get("data-mailto") is None
         hidden = {i.get("name"): i.get("value") for i in form.xpath(".//input[@type='hidden']")}
@@ -167,7 +167,7 @@ def test_with_an_endpoint_the_forms_post_there_with_the_area(endpoint_output: Pa
     names = set(doc.xpath("//form[@id='concern-form']//*[@name]/@name"))
     assert {"concern", "place", "time", "how_often", "name", "email", "phone"} <= names
     beta = page(endpoint_output, "neighbourhoods/beta/have-your-say")
-    assert set(beta.xpath("//form/@action")) == {"https://beta-forms.example.org/in"}
+    assert set(beta.xpath("//main//form/@action")) == {"https://beta-forms.example.org/in"}
     thanks = page(endpoint_output, "neighbourhoods/alpha/have-your-say/thank-you")
     assert "Thank you" in thanks.xpath("//h1")[0].text_content()
     assert not thanks.xpath("//script")  # the thank-you page needs no JavaScript
