@@ -211,9 +211,12 @@ def report(
 ) -> None:
     """List per area: last update, overdue reviews, past events and empty sections."""
     from neighbourhood_policing.loading import load_site
+    from neighbourhood_policing.settings import pelican_settings
     from neighbourhood_policing.tools.freshness import freshness, report_markdown, report_table
 
-    site = load_site(Path(content_root or HERE))
+    # The settings bring the force-wide SURVEYS (the report lists those closing soon).
+    settings = pelican_settings(HERE / "pelicanconf.py", content_root=content_root)
+    site = load_site(Path(content_root or HERE), settings=settings)
     rows = freshness(site)
     text = report_markdown(site, rows)
     if output:

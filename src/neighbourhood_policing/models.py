@@ -150,6 +150,36 @@ class PoliceUK(Strict):
     neighbourhood: Text = Field(description="data.police.uk neighbourhood id.")
 
 
+def _https_endpoint(value: HttpUrl) -> HttpUrl:
+    # http:// only for a test server on this machine; the build also needs
+    # FEEDBACK_ALLOW_INSECURE_LOCALHOST = True for that (neighbourhood_policing.engagement).
+    if value.scheme != "https" and value.host not in {"127.0.0.1", "localhost"}:
+        raise ValueError(
+            f"the address must start https:// (it is {value}); residents' forms must be "
+            "sent securely"
+        )
+    return value
+
+
+class Survey(Strict):
+    """A survey residents can answer, shown while it is open."""
+
+    title: Text = Field(description="e.g. Public confidence survey 2026.")
+    url: HttpUrl = Field(description="Where to answer it, starting https://")
+    run_by: Text = Field(description="Who runs it, e.g. the Police and Crime Commissioner.")
+    opens: dt.date = Field(description="The first day it can be answered, YYYY-MM-DD.")
+    closes: dt.date = Field(description="The last day it can be answered, YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> Survey:
+        if self.closes < self.opens:
+            raise ValueError(
+                f"closes: the survey closes ({self.closes.isoformat()}) before it opens "
+                f"({self.opens.isoformat()}); check both dates"
+            )
+        return self
+
+
 class Area(Strict):
     """area.yaml: who the team is and how to reach them."""
 
@@ -172,6 +202,14 @@ class Area(Strict):
         description="GitHub users or teams who review changes to this folder, e.g. @org/team.",
     )
     police_uk: PoliceUK | None = None
+    surveys: list[Survey] = Field(
+        default_factory=list, description="Surveys for this area; each shows while it is open."
+    )
+    feedback_endpoint: Annotated[HttpUrl, AfterValidator(_https_endpoint)] | None = Field(
+        default=None,
+        description="Where this area's have-your-say forms are sent, starting https://; "
+        "leave out to use the force's FEEDBACK_ENDPOINT.",
+    )
 
 
 class Status(StrEnum):

@@ -246,8 +246,17 @@ async def _written(target: Path, timeout: float = 60) -> None:
             await asyncio.sleep(0.05)
 
 
+#: The scripts of the bundle end with their exports; a cut-off one would break search.
+SCRIPT_ENDINGS = {"pagefind.js": "export{", "pagefind-worker.js": ""}
+
+
 def _check_bundle(folder: Path) -> None:
-    """Every compressed file of the bundle must be whole (a cut-off index breaks search)."""
+    """Every file of the bundle must be whole (a cut-off index or script breaks search)."""
+    for name, ending in SCRIPT_ENDINGS.items():
+        script = folder / name
+        tail = script.read_text(encoding="utf-8")[-400:] if script.is_file() else ""
+        if not script.is_file() or (ending and ending not in tail):
+            raise RuntimeError(f"Pagefind wrote an incomplete {name}")
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix.startswith(".pf_"):
             try:

@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from . import urls
-from .models import Area, Event, Patrol, Priority, UpdateMeta
+from .models import Area, Event, Patrol, Priority, Survey, UpdateMeta
 from .problems import Problem
 
 
@@ -94,6 +94,8 @@ class Site:
     problems: list[Problem] = field(default_factory=list)
     #: Published force-wide updates, newest first.
     force_wide_updates: list[UpdateInfo] = field(default_factory=list)
+    #: Force-wide surveys from the SURVEYS setting (engagement.force_surveys).
+    surveys: list[Survey] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

@@ -19,6 +19,9 @@ AREAS_URL = f"{AREAS_DIR}/"
 ALL_UPDATES_URL = "updates/"
 #: Every area's events in one calendar.
 SITE_CALENDAR = "events.ics"
+#: Have your say for the whole force (choose your area) and where its forms return to.
+HAVE_YOUR_SAY_URL = "have-your-say/"
+HAVE_YOUR_SAY_THANKS_URL = f"{HAVE_YOUR_SAY_URL}thank-you/"
 
 
 class _Area(Protocol):
@@ -39,6 +42,16 @@ def area_url(slug: str) -> str:
 def area_updates_url(slug: str) -> str:
     """An area's paginated list of updates."""
     return f"{area_url(slug)}updates/"
+
+
+def have_your_say_url(slug: str | None = None) -> str:
+    """An area's have-your-say page (concerns, priorities, surveys); None: the force's."""
+    return f"{area_url(slug)}have-your-say/" if slug else HAVE_YOUR_SAY_URL
+
+
+def have_your_say_thanks_url(slug: str | None = None) -> str:
+    """Where a form service sends residents back to after sending; None: the force's."""
+    return f"{have_your_say_url(slug)}thank-you/" if slug else HAVE_YOUR_SAY_THANKS_URL
 
 
 def update_url(home: str | None, slug: str) -> str:
@@ -115,7 +128,3 @@ def reports_feeds(slug: str) -> FeedPaths:
 def council_url(council_slug: str) -> str:
     return f"{COUNCILS_URL}{council_slug}/"
 
-
-def have_your_say_url(slug: str) -> str:
-    """An area's have-your-say page (written by the have_your_say plugin, when it is on)."""
-    return f"{area_url(slug)}have-your-say/"

@@ -80,7 +80,23 @@ EDITS = {
         build(s, s.parent / "out"),
         write_note(s, "2026-11.md", "Second, and **better**.\n"),
     ),
+    "an area's survey added": lambda s: append(s / AREA, SURVEY),
+    "an area's form endpoint set": lambda s: append(
+        s / AREA, "feedback_endpoint: https://forms.example.org/alpha\n"
+    ),
 }
+#: Have your say (issue 16): a survey open on the pinned build date, 2026-11-24.
+SURVEY = """surveys:
+  - title: Alpha residents' survey
+    url: https://survey.example.org/alpha
+    run_by: Alpha Town Council
+    opens: 2026-11-20
+    closes: 2026-11-30
+"""
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def write_note(site: Path, name: str, text: str) -> None:
@@ -134,6 +150,26 @@ def test_a_template_or_settings_change_is_exact(site, tmp_path) -> None:
     assert manifest(out) == cold(
         site, tmp_path / "cold", THEME=str(theme), SITENAME="Another Force Neighbourhoods"
     )
+
+
+def test_a_force_wide_survey_or_endpoint_setting_change_is_exact(site, tmp_path) -> None:
+    out = tmp_path / "out"
+    survey = {
+        "title": "Public confidence survey",
+        "url": "https://pcc.example.org/confidence",
+        "run_by": "the Police and Crime Commissioner",
+        "opens": "2026-11-01",
+        "closes": "2026-11-30",
+    }
+    endpoint = "https://forms.example.org/say"
+    build(site, out)
+    for overrides in (
+        {"SURVEYS": [survey]},
+        {"SURVEYS": [{**survey, "closes": "2026-11-23"}]},  # closed by the build date
+        {"FEEDBACK_ENDPOINT": endpoint},
+    ):
+        build(site, out, **overrides)
+        assert manifest(out) == cold(site, tmp_path / "cold", **overrides), overrides
 
 
 def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) -> None:

@@ -355,3 +355,11 @@ def test_sitemap_dates_reports_by_their_content(site) -> None:
     assert "/neighbourhoods/alpha/reports/</loc><lastmod>2026-11-20</lastmod>" in sitemap
     assert "/councils/alpha-town-council/</loc>" in sitemap
     assert ".pdf" not in sitemap
+
+
+def test_feedback_links_to_the_areas_have_your_say_page(site) -> None:
+    """The have_your_say plugin (on in pelicanconf) writes the page the report points to."""
+    _, output, _ = site
+    hrefs = links(page(output, "neighbourhoods/alpha/reports/2026-11"))
+    say = [h for h in hrefs if h.endswith("/neighbourhoods/alpha/have-your-say/")]
+    assert say and (output / "neighbourhoods/alpha/have-your-say/index.html").is_file()

@@ -15,6 +15,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ..engagement import force_surveys
+from ..files import SettingsError
 from ..rules import build_date_from_env
 from ..site import Site
 from .areas import load_areas
@@ -33,7 +35,8 @@ def load_site(
 ) -> Site:
     """Read and check all content below ``root``; problems are in ``site.problems``.
 
-    ``settings`` (Pelican's) supplies TIMEZONE, FORCE_DOMAINS and PRIVACY_ALLOWED_PHONES.
+    ``settings`` (Pelican's) supplies TIMEZONE, FORCE_DOMAINS, PRIVACY_ALLOWED_PHONES and
+    the force-wide SURVEYS.
     """
     ctx = LoadContext(Path(root), build_date or build_date_from_env(), dict(settings or {}))
     check_symlinks(ctx)
@@ -41,6 +44,10 @@ def load_site(
     load_updates(ctx)
     check_pages(ctx)
     site = ctx.site
+    try:
+        site.surveys = force_surveys(ctx.settings)
+    except SettingsError as exc:
+        ctx.problem("pelicanconf.py", None, str(exc))
     site.areas = {a.slug: a for a in site.areas_by_name()}
     index_updates(site)
     load_reports(ctx)

@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from .. import geo, urls
-from ..files import inside, relative
+from ..engagement import check_endpoint
+from ..files import SettingsError, inside, relative
 from ..models import FILE_MODELS, Area, Event, Patrol, Priority, UpdateMeta
 from ..problems import known_field_names, problems_from_validation
 from ..rules import SLUG_RE
@@ -111,6 +112,7 @@ def load_area(ctx: LoadContext, folder: Path) -> None:
         return
     record = AreaRecord(slug=slug, folder=relative(ctx.root, folder), area=loaded[0])
     check_photos(ctx, record, loaded[2], area_file)
+    check_feedback_endpoint(ctx, record, loaded[2], area_file)
     lines: dict[str, LineMap] = {}
     for name, attr in LIST_FILES:
         path = folder / name
@@ -188,6 +190,21 @@ def check_photos(ctx: LoadContext, record: AreaRecord, lines: LineMap, path: Pat
                     "file or remove the line",
                     f"team[{index + 1}].photo",
                 )
+
+
+def check_feedback_endpoint(
+    ctx: LoadContext, record: AreaRecord, lines: LineMap, path: Path
+) -> None:
+    """An http:// test endpoint (the model allows only 127.0.0.1 and localhost) needs the
+    FEEDBACK_ALLOW_INSECURE_LOCALHOST setting; name its line otherwise."""
+    endpoint = record.area.feedback_endpoint
+    if endpoint is None:
+        return
+    allow = bool(ctx.settings.get("FEEDBACK_ALLOW_INSECURE_LOCALHOST"))
+    try:
+        check_endpoint(endpoint, "the address", allow_insecure_localhost=allow)
+    except SettingsError as exc:
+        ctx.problem(path, lines.line_for(("feedback_endpoint",)), str(exc), "feedback_endpoint")
 
 
 def check_unique_ids(ctx: LoadContext, path: Path, items: list[Any], lines: LineMap) -> None:
