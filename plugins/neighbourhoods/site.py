@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from shapely.geometry.base import BaseGeometry
 
-from . import geo, privacy
+from . import geo, geography, privacy
 from .files import inside, relative
 from .models import (
     FILE_MODELS,
@@ -61,6 +61,8 @@ class AreaRecord:
     events: list[Event] = field(default_factory=list)
     boundary: dict[str, Any] | None = None
     shape: BaseGeometry | None = None
+    #: Slugs of the areas sharing a stretch of boundary with this one, by name (geography.py).
+    neighbours: list[str] = field(default_factory=list)
     #: Updates that belong to this area (its own folder and ``areas:``), newest first.
     own_updates: list[Any] = field(default_factory=list)
     #: Own and force-wide updates merged, newest first (set when updates are attached).
@@ -103,6 +105,8 @@ class Site:
     updates: dict[str, UpdateInfo] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     force_wide_updates: list[Any] = field(default_factory=list)
+    #: The postcode lookup (geography.PostcodeIndex), or None without postcodes.csv.
+    postcodes: Any = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -604,6 +608,7 @@ def load_site(
     loader = _Loader(Path(root), build_date or build_date_from_env(), settings)
     loader.check_symlinks()
     loader.load_areas()
+    geography.check_site(loader.site)
     loader.load_updates()
     loader.load_pages()
     site = loader.site
