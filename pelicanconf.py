@@ -39,7 +39,9 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # "checks" must stay last: it checks what every other plugin wrote.
-PLUGINS = ["neighbourhoods", "feeds", "calendars", "theme_check", "sitemap", "hosting", "checks"]
+PLUGINS = [
+    "neighbourhoods", "feeds", "calendars", "theme_check", "maps", "sitemap", "hosting", "checks",
+]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]
@@ -138,3 +140,8 @@ SECURITY_CONTACT = ["mailto:security@westmercia.police.uk"]
 SECURITY_EXPIRES = "2027-11-01T00:00:00Z"
 SECURITY_PREFERRED_LANGUAGES = "en"
 SECURITY_POLICY = None
+
+# -- Maps and postcode lookup ---------------------------------------------------------
+# plugins/maps draws each area's map and the A to Z's overview map (inline SVG), lists
+# neighbouring teams and writes the postcode lookup under /lookup/ from
+# neighbourhoods/postcodes.csv (docs/maps.md). It has no settings of its own yet.

@@ -144,8 +144,9 @@ def parse_postcodes(stream: Iterable[str] | io.TextIOBase) -> Postcodes:
                 f"{bad - MAX_ROW_PROBLEMS} more rows have problems like the ones above",
             )
         )
-    return Postcodes(codes, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), lines,
-                     problems)
+    return Postcodes(
+        codes, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), lines, problems
+    )
 
 
 @dataclass

@@ -1,0 +1,311 @@
+"""Maps without tiles: each area's boundary, patrol places and stations as inline SVG.
+
+Geometry is projected to the British National Grid (EPSG:27700, through pyproj), so
+shapes keep their proportions at UK latitudes, then scaled into an SVG viewBox with
+north up. Only class names style the drawing (the stylesheet colours it, in light, dark
+and print), never a style attribute, so the Content-Security-Policy holds. Every place
+on a map carries a number; the page lists the same numbers in words (the text
+alternative), so nothing is only in the picture.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from markupsafe import Markup, escape
+from pyproj import Transformer
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+_TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+AREA_WIDTH = 640.0
+OVERVIEW_WIDTH = 800.0
+#: The overview's label size in viewBox units (the stylesheet's 13px at full width).
+LABEL_EM = 8.0
+LABEL_HEIGHT = 16.0
+MARGIN = 0.08
+MARKER_RADIUS = 10.0
+#: Draw a close-up when every place fits in this share of the area map's width...
+DETAIL_SHARE = 0.2
+#: ...framing at least this many metres across.
+DETAIL_MIN_METRES = 800.0
+
+
+def to_grid(geometry: BaseGeometry) -> BaseGeometry:
+    """WGS84 longitude/latitude to British National Grid metres."""
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        east, north = _TO_GRID.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([east, north])
+
+    return shapely.transform(geometry, move)
+
+
+@dataclass
+class Frame:
+    """Grid metres to viewBox units: north up, ``width`` wide."""
+
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
+    width: float
+
+    @classmethod
+    def around(cls, bounds: Sequence[float], width: float) -> Frame:
+        minx, miny, maxx, maxy = bounds
+        pad = MARGIN * max(maxx - minx, maxy - miny, 1.0)
+        return cls(minx - pad, miny - pad, maxx + pad, maxy + pad, width)
+
+    @property
+    def scale(self) -> float:
+        return self.width / (self.maxx - self.minx)
+
+    @property
+    def height(self) -> float:
+        return round((self.maxy - self.miny) * self.scale, 1)
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        return round((x - self.minx) * self.scale, 1), round((self.maxy - y) * self.scale, 1)
+
+    def box(self) -> BaseGeometry:
+        return shapely.box(self.minx, self.miny, self.maxx, self.maxy)
+
+    def path(self, geometry: BaseGeometry) -> str:
+        """SVG path data of a (multi)polygon, simplified to half a unit."""
+        geometry = geometry.simplify(0.5 / self.scale, preserve_topology=True)
+        parts = []
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            if polygon.is_empty:
+                continue
+            for ring in [polygon.exterior, *polygon.interiors]:
+                points = [self.xy(x, y) for x, y in ring.coords[:-1]]
+                parts.append("M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in points) + "Z")
+        return "".join(parts)
+
+
+def _n(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+@dataclass(frozen=True)
+class Place:
+    """A numbered place on an area's map and where the page describes it."""
+
+    number: int
+    kind: str  # "patrol" or "station"
+    name: str
+    anchor: str
+
+
+@dataclass
+class AreaMap:
+    svg: Markup
+    places: list[Place]
+    #: A close-up of the places when they crowd into a small part of the area.
+    detail: Markup | None = None
+
+
+def _spread(
+    points: Iterable[tuple[float, float]], width: float, height: float
+) -> list[tuple[float, float]]:
+    """Marker positions that do not cover each other: each moves out from its place until free."""
+    placed: list[tuple[float, float]] = []
+    gap = 2 * MARKER_RADIUS + 2
+    for x, y in points:
+        choice = (x, y)
+        for ring in range(0, 8):
+            candidates = (
+                [(x, y)]
+                if ring == 0
+                else [
+                    (
+                        x + ring * gap * math.cos(k * math.pi / 4),
+                        y + ring * gap * math.sin(k * math.pi / 4),
+                    )
+                    for k in range(8)
+                ]
+            )
+            free = [
+                c
+                for c in candidates
+                if MARKER_RADIUS <= c[0] <= width - MARKER_RADIUS
+                and MARKER_RADIUS <= c[1] <= height - MARKER_RADIUS
+                and all(math.dist(c, p) >= gap for p in placed)
+            ]
+            if free:
+                choice = free[0]
+                break
+        placed.append((round(choice[0], 1), round(choice[1], 1)))
+    return placed
+
+
+class MapMaker:
+    """Draws every map of a site model (areas in slug order; boundaries projected once)."""
+
+    def __init__(self, records: Sequence[Any], url: Callable[[Any], str]) -> None:
+        self.records = [r for r in records if r.shape is not None]
+        self.url = url
+        self.grid = {r.slug: to_grid(r.shape) for r in self.records}
+        self.tree = shapely.STRtree([self.grid[r.slug] for r in self.records])
+
+    def area(self, record: Any) -> AreaMap | None:
+        """The whole area and, when its places crowd together, a close-up of them."""
+        grid = self.grid.get(record.slug)
+        if grid is None:
+            return None
+        places = [(p, to_grid(g)) for p, g in self._places(record)]
+        frame = Frame.around(grid.bounds, AREA_WIDTH)
+        name = escape(record.name)
+        title = (
+            f"Map of the {name} neighbourhood: its boundary"
+            f"{', neighbouring areas' if record.neighbours else ''} and {len(places)} numbered "
+            "places, listed after the maps"
+        )
+        svg = self._draw(record, frame, f"map-{record.slug}", title, places)
+        detail = None
+        if places:
+            spots = shapely.GeometryCollection([g for _, g in places])
+            minx, miny, maxx, maxy = spots.bounds
+            size = max(maxx - minx, maxy - miny, DETAIL_MIN_METRES)
+            if size < DETAIL_SHARE * max(frame.maxx - frame.minx, frame.maxy - frame.miny):
+                cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+                half = size / 2
+                close = Frame.around((cx - half, cy - half, cx + half, cy + half), AREA_WIDTH)
+                detail = self._draw(
+                    record,
+                    close,
+                    f"map-{record.slug}-detail",
+                    f"Close-up map of the {len(places)} numbered places in the {name} "
+                    "neighbourhood",
+                    places,
+                )
+        return AreaMap(svg, [p for p, _ in places], detail)
+
+    def _draw(
+        self,
+        record: Any,
+        frame: Frame,
+        ident: str,
+        title: str,
+        places: list[tuple[Place, BaseGeometry]],
+    ) -> Markup:
+        out = [
+            _open(frame, ident, "map map--area", "img"),
+            f'<title id="{ident}-title">{title}</title>',
+        ]
+        view = frame.box()
+        for index in self.tree.query(view).tolist():
+            other = self.records[index]
+            if other.slug != record.slug:
+                drawn = self.grid[other.slug].intersection(view.buffer(view.length / 10))
+                out.append(f'<path class="map__other" d="{frame.path(drawn)}"/>')
+        own = self.grid[record.slug].intersection(view.buffer(view.length / 10))
+        out.append(f'<path class="map__area" d="{frame.path(own)}"/>')
+        markers: list[tuple[Place, float, float]] = []
+        for place, projected in places:
+            if projected.geom_type == "Polygon":
+                out.append(f'<path class="map__patrol-area" d="{frame.path(projected)}"/>')
+                projected = projected.representative_point()
+            markers.append((place, *frame.xy(projected.x, projected.y)))
+        spread = _spread([(x, y) for _, x, y in markers], frame.width, frame.height)
+        for (place, x, y), (mx, my) in zip(markers, spread, strict=True):
+            if (mx, my) != (x, y):
+                out.append(f'<path class="map__leader" d="M{_n(x)} {_n(y)}L{_n(mx)} {_n(my)}"/>')
+                out.append(f'<circle class="map__spot" cx="{_n(x)}" cy="{_n(y)}" r="2.5"/>')
+            if place.kind == "station":
+                r = MARKER_RADIUS
+                out.append(
+                    f'<rect class="map__station" x="{_n(mx - r)}" y="{_n(my - r)}" '
+                    f'width="{_n(2 * r)}" height="{_n(2 * r)}"/>'
+                )
+            else:
+                out.append(
+                    f'<circle class="map__patrol" cx="{_n(mx)}" cy="{_n(my)}" '
+                    f'r="{_n(MARKER_RADIUS)}"/>'
+                )
+            out.append(
+                f'<text class="map__number" x="{_n(mx)}" y="{_n(my)}" dy="0.35em">'
+                f"{place.number}</text>"
+            )
+        out.append("</svg>")
+        return Markup("".join(out))
+
+    @staticmethod
+    def _places(record: Any) -> list[tuple[Place, BaseGeometry]]:
+        found: list[tuple[Place, BaseGeometry]] = []
+        for patrol in record.patrols:
+            where = patrol.where
+            geometry = shape({"type": where.type, "coordinates": where.coordinates})
+            found.append(
+                (Place(len(found) + 1, "patrol", patrol.name, f"patrol-{patrol.id}"), geometry)
+            )
+        for index, station in enumerate(record.area.stations, start=1):
+            if station.location is None:
+                continue
+            point = Point(station.location.longitude, station.location.latitude)
+            found.append(
+                (Place(len(found) + 1, "station", station.name, f"station-{index}"), point)
+            )
+        return found
+
+    def overview(self) -> Markup:
+        """Every area as a link, for the A to Z (keyboard: each area is a tab stop).
+
+        Each links to the map on its area's page (``#map``): from the overview, a resident
+        lands on the same area drawn closer, with its neighbours and the team's page around it.
+        """
+        if not self.records:
+            return Markup("")
+        bounds = shapely.total_bounds(list(self.grid.values()))
+        frame = Frame.around(bounds, OVERVIEW_WIDTH)
+        out = [_open(frame, "overview-map", "map map--overview", "group")]
+        out.append(
+            '<title id="overview-map-title">Map of every neighbourhood; each area is a '
+            "link to its team</title>"
+        )
+        boxes: list[tuple[float, float, float, float]] = []
+        for record in sorted(self.records, key=lambda r: (r.name.casefold(), r.slug)):
+            grid = self.grid[record.slug]
+            label = grid.representative_point()
+            x, y = _free_label(frame.xy(label.x, label.y), len(record.name), boxes)
+            name = escape(record.name)
+            out.append(
+                f'<a class="map__link" href="{escape(self.url(record))}#map" '
+                f'aria-label="{name} neighbourhood team">'
+                f'<path class="map__area" d="{frame.path(grid)}"/>'
+                f'<text class="map__label" x="{_n(x)}" y="{_n(y)}" dy="0.35em" aria-hidden="true">'
+                f"{name}</text></a>"
+            )
+        out.append("</svg>")
+        return Markup("".join(out))
+
+
+def _free_label(
+    at: tuple[float, float], length: int, boxes: list[tuple[float, float, float, float]]
+) -> tuple[float, float]:
+    """A label position near ``at`` whose box (estimated from its length) overlaps no other."""
+    half_width, half_height = length * LABEL_EM / 2, LABEL_HEIGHT / 2
+    x, y = at
+    for dy in (0, -LABEL_HEIGHT, LABEL_HEIGHT, -2 * LABEL_HEIGHT, 2 * LABEL_HEIGHT):
+        box = (x - half_width, y + dy - half_height, x + half_width, y + dy + half_height)
+        if not any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
+        ):
+            boxes.append(box)
+            return x, round(y + dy, 1)
+    return at
+
+
+def _open(frame: Frame, ident: str, classes: str, role: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}" id="{ident}" '
+        f'viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="{role}" '
+        f'aria-labelledby="{ident}-title" focusable="false">'
+    )
