@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, build
+from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 from shapely.geometry import shape
 
@@ -180,18 +181,15 @@ def _page(output: Path, rel: str):
 
 def test_area_page_map_and_its_text_alternative(sample_output):
     page = _page(sample_output, "neighbourhoods/ludlow/index.html")
-    svg = page.xpath('//svg[@id="map-ludlow"]')[0]
-    assert svg.get("role") == "img"
-    assert "Map of the Ludlow neighbourhood" in svg.xpath("./title")[0].text_content()
-    assert svg.xpath('.//path[@class="map__area"]')
-    assert len(svg.xpath('.//path[@class="map__other"]')) >= 2  # its neighbours, faintly
+    images = page.xpath('//section[@id="map"]//img')
+    assert images[0].get("src").endswith("/neighbourhoods/ludlow/map.svg")
+    assert images[0].get("alt").startswith("Map of the Ludlow neighbourhood: its boundary")
+    assert int(images[0].get("width")) == 640 and int(images[0].get("height")) > 100
     assert page.xpath("//@style") == []  # the CSP forbids inline styles
     key = page.xpath('//ol[@class="area-map__places"]/li')
     names = [li.xpath("./a")[0].text_content() for li in key]
     assert names[0] == "Castle Square and the Market"
     assert "Ludlow Police Station" in names
-    numbers = [t.text_content() for t in svg.xpath('.//*[@class="map__number"]')]
-    assert numbers == [str(n) for n in range(1, len(key) + 1)]
     for li in key:  # every place links to where the page describes it
         target = li.xpath("./a/@href")[0]
         assert target.startswith("#")
@@ -202,6 +200,39 @@ def test_area_page_map_and_its_text_alternative(sample_output):
         "Leominster",
     ]
     assert neighbours[1].get("href").endswith("/neighbourhoods/leominster/")
+    # The image: projected, with the neighbours faint, every number on it, nothing active.
+    svg = (sample_output / "neighbourhoods/ludlow/map.svg").read_text()
+    tree = lxml_etree.fromstring(svg.encode())
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert tree.get("role") == "img"
+    assert tree.xpath("s:title", namespaces=ns)[0].text == images[0].get("alt")
+    assert len(tree.xpath("//s:path[@stroke-dasharray]", namespaces=ns)) >= 2
+    numbers = [t.text for t in tree.xpath("//s:text", namespaces=ns)]
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, len(key) + 1)]
+    assert not re.search(r"<script|<style|style=|\bon[a-z]+=|href=", svg)
+
+
+def test_crowded_places_get_a_close_up(sample_output):
+    page = _page(sample_output, "neighbourhoods/telford-town-centre/index.html")
+    images = page.xpath('//section[@id="map"]//img')
+    assert [i.get("src").rsplit("/", 1)[1] for i in images] == ["map.svg", "map-detail.svg"]
+    assert images[1].get("alt").startswith("Close-up map of the")
+    assert (sample_output / "neighbourhoods/telford-town-centre/map-detail.svg").is_file()
+
+
+def test_the_map_keeps_shapes_right_on_the_national_grid(sample_site):
+    from neighbourhoods.maps import to_grid
+
+    # Ludlow is about 0.15 degrees of longitude wide and 0.1 of latitude tall; at 52.4N a
+    # degree of longitude is ~61% of one of latitude: the grid must show that, not 1.5:1.
+    box_shape = shape(
+        {
+            "type": "Polygon",
+            "coordinates": [[[-2.8, 52.3], [-2.6, 52.3], [-2.6, 52.5], [-2.8, 52.5], [-2.8, 52.3]]],
+        }
+    )
+    minx, miny, maxx, maxy = to_grid(box_shape).bounds
+    assert 0.58 < (maxx - minx) / (maxy - miny) < 0.64
 
 
 def test_a_to_z_overview_map_links_every_area(sample_output, sample_site):
@@ -274,6 +305,34 @@ def test_a_site_without_postcodes_has_no_postcode_box(mini_copy, tmp_path):
     output = build(mini_copy, tmp_path / "out")
     assert not (output / "lookup").exists()
     assert "postcode-lookup" not in (output / "index.html").read_text()
-    assert re.search(
-        r'<svg[^>]+id="map-alpha"', (output / "neighbourhoods/alpha/index.html").read_text()
+    assert (output / "neighbourhoods/alpha/map.svg").is_file()
+    assert (
+        'src="http://localhost:8000/neighbourhoods/alpha/map.svg"'
+        in (output / "neighbourhoods/alpha/index.html").read_text()
     )
+    # One area is no overview: its map is on its own page.
+    assert "overview-map" not in (output / "neighbourhoods/index.html").read_text()
+
+
+def test_hostile_area_names_cannot_escape_the_maps(mini_copy, tmp_path):
+    hostile = "Gamma\"><script>alert('m1')</script><a onclick=alert(2) href=javascript:x>"
+    _copy_area(mini_copy, "gamma", "Gamma")
+    area = mini_copy / "neighbourhoods/gamma/area.yaml"
+    area.write_text(area.read_text().replace("name: Gamma Town", f"name: {json.dumps(hostile)}", 1))
+    ring = [[-2.68, 52.34], [-2.60, 52.34], [-2.60, 52.40], [-2.68, 52.40], [-2.68, 52.34]]
+    _write_boundary(mini_copy, "neighbourhoods/gamma", {"type": "Polygon", "coordinates": [ring]})
+    output = build(mini_copy, tmp_path / "out")
+    az = (output / "neighbourhoods/index.html").read_text()
+    overview = re.search(r"<svg.*?</svg>", az, re.S).group(0)
+    assert "<script" not in overview
+    tree = lxml_etree.fromstring(overview.encode())
+    for element in tree.iter():
+        assert not any(k.startswith("on") or k == "style" for k in element.attrib), element.attrib
+        href = element.get("href")
+        if href is not None:
+            assert href.startswith("http://localhost:8000/neighbourhoods/"), href
+    labels = [a.get("aria-label") for a in tree.iter("{http://www.w3.org/2000/svg}a")]
+    assert f"{hostile} neighbourhood team" in labels  # shown as text, not markup
+    svg = (output / "neighbourhoods/gamma/map.svg").read_text()
+    assert "<script" not in svg
+    assert lxml_etree.fromstring(svg.encode()).tag == "{http://www.w3.org/2000/svg}svg"

@@ -36,13 +36,20 @@ class SiteMaps:
     def maker(self) -> MapMaker:
         if self._maker is None:
             records = [self.site.areas[s] for s in sorted(self.site.areas)]
-            self._maker = MapMaker(records, lambda r: absolute_url(self.siteurl, r.url))
+            colours = self.settings.get("THEME_COLOURS") or {}
+            palette = {k: colours[k] for k in ("brand", "brand_text") if colours.get(k)}
+            self._maker = MapMaker(
+                records, lambda r: absolute_url(self.siteurl, r.url), palette=palette
+            )
         return self._maker
 
     def area(self, record: Any) -> AreaMap | None:
         if record.slug not in self._areas:
             self._areas[record.slug] = self.maker.area(record)
         return self._areas[record.slug]
+
+    def map_url(self, record: Any, detail: bool = False) -> str:
+        return absolute_url(self.siteurl, map_path(record, detail))
 
     def overview(self) -> Any:
         return self.maker.overview()
@@ -59,6 +66,11 @@ class SiteMaps:
         return self.site.postcodes is not None
 
 
+def map_path(record: Any, detail: bool = False) -> str:
+    """Where an area's map (or its close-up) is written, beside the area's page."""
+    return f"{record.url}{'map-detail' if detail else 'map'}.svg"
+
+
 def on_initialized(pelican: Any) -> None:
     pelican.settings.setdefault("JINJA_GLOBALS", {})["maps"] = SiteMaps(pelican.settings)
 
@@ -68,7 +80,8 @@ def get_generators(pelican: Any) -> type[Generator]:
 
 
 class LookupGenerator(Generator):
-    """Writes the postcode shards, the simplified boundaries and the district pages."""
+    """Writes each area's map, the postcode shards, the simplified boundaries and the
+    district pages."""
 
     def generate_context(self) -> None:
         """Nothing to add: everything comes from the site model."""
@@ -80,6 +93,17 @@ class LookupGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         site = self.settings["SITE_MODEL"]
+        maps: SiteMaps = self.settings["JINJA_GLOBALS"]["maps"]
+        for record in site.areas.values():
+            drawn = maps.area(record)
+            if drawn is None:
+                continue
+            self._write(map_path(record), drawn.whole.svg)
+            if drawn.detail is not None:
+                self._write(map_path(record, detail=True), drawn.detail.svg)
+        self.write_lookup(writer, site)
+
+    def write_lookup(self, writer: Any, site: Any) -> None:
         index = site.postcodes
         if index is None:
             return

@@ -1,11 +1,13 @@
-"""Maps without tiles: each area's boundary, patrol places and stations as inline SVG.
+"""Maps without tiles: each area's boundary, patrol places and stations, drawn as SVG.
 
 Geometry is projected to the British National Grid (EPSG:27700, through pyproj), so
 shapes keep their proportions at UK latitudes, then scaled into an SVG viewBox with
-north up. Only class names style the drawing (the stylesheet colours it, in light, dark
-and print), never a style attribute, so the Content-Security-Policy holds. Every place
-on a map carries a number; the page lists the same numbers in words (the text
-alternative), so nothing is only in the picture.
+north up. An area's map is a standalone SVG file shown with <img> (coloured by
+presentation attributes, on its own white background, so it reads the same on a light or
+dark page and in print); the A to Z's overview is inline SVG, since each area on it is a
+link, styled only by classes in the stylesheet. Neither has a style attribute or
+element, so the Content-Security-Policy holds. Every place on an area's map carries a
+number; the page lists the same numbers in words (the text alternative).
 """
 
 from __future__ import annotations
@@ -94,6 +96,30 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+#: Colours of an area map (a picture of its own, so the same in light and dark pages).
+DEFAULT_PALETTE = {
+    "bg": "#ffffff",
+    "area": "#f3f2f1",
+    "brand": "#1d3b6e",
+    "brand_text": "#ffffff",
+    "station": "#00703c",
+    "other": "#6f777b",
+    "text": "#0b0c0c",
+}
+
+_PAINT = {
+    "other": 'fill="none" stroke="{other}" stroke-width="1.5" stroke-dasharray="4 3"',
+    "area": 'fill="{area}" stroke="{brand}" stroke-width="2.5" stroke-linejoin="round"',
+    "patrol-area": 'fill="none" stroke="{brand}" stroke-width="1.5"',
+    "leader": 'stroke="{text}" stroke-width="1"',
+    "spot": 'fill="{text}"',
+    "patrol": 'fill="{brand}" stroke="{bg}" stroke-width="1.5"',
+    "station": 'fill="{station}" stroke="{bg}" stroke-width="1.5"',
+    "number": 'fill="{brand_text}" font-family="sans-serif" font-size="12" font-weight="700" '
+    'text-anchor="middle"',
+}
+
+
 @dataclass(frozen=True)
 class Place:
     """A numbered place on an area's map and where the page describes it."""
@@ -105,11 +131,21 @@ class Place:
 
 
 @dataclass
+class Drawing:
+    """A standalone SVG file (served as an image) and what it shows, in words."""
+
+    svg: bytes
+    alt: str
+    width: int
+    height: int
+
+
+@dataclass
 class AreaMap:
-    svg: Markup
+    whole: Drawing
     places: list[Place]
     #: A close-up of the places when they crowd into a small part of the area.
-    detail: Markup | None = None
+    detail: Drawing | None = None
 
 
 def _spread(
@@ -149,9 +185,17 @@ def _spread(
 class MapMaker:
     """Draws every map of a site model (areas in slug order; boundaries projected once)."""
 
-    def __init__(self, records: Sequence[Any], url: Callable[[Any], str]) -> None:
+    def __init__(
+        self,
+        records: Sequence[Any],
+        url: Callable[[Any], str],
+        palette: dict[str, str] | None = None,
+    ) -> None:
         self.records = [r for r in records if r.shape is not None]
         self.url = url
+        colours = {**DEFAULT_PALETTE, **(palette or {})}
+        self.paint = {k: v.format(**colours) for k, v in _PAINT.items()}
+        self.background = colours["bg"]
         self.grid = {r.slug: to_grid(r.shape) for r in self.records}
         self.tree = shapely.STRtree([self.grid[r.slug] for r in self.records])
 
@@ -162,13 +206,13 @@ class MapMaker:
             return None
         places = [(p, to_grid(g)) for p, g in self._places(record)]
         frame = Frame.around(grid.bounds, AREA_WIDTH)
-        name = escape(record.name)
+        name = record.name
         title = (
             f"Map of the {name} neighbourhood: its boundary"
-            f"{', neighbouring areas' if record.neighbours else ''} and {len(places)} numbered "
-            "places, listed after the maps"
+            f"{', neighbouring areas (dashed)' if record.neighbours else ''}"
+            f"{f' and {len(places)} numbered places, listed below' if places else ''}"
         )
-        svg = self._draw(record, frame, f"map-{record.slug}", title, places)
+        svg = self._draw(record, frame, title, places)
         detail = None
         if places:
             spots = shapely.GeometryCollection([g for _, g in places])
@@ -181,9 +225,8 @@ class MapMaker:
                 detail = self._draw(
                     record,
                     close,
-                    f"map-{record.slug}-detail",
                     f"Close-up map of the {len(places)} numbered places in the {name} "
-                    "neighbourhood",
+                    "neighbourhood, listed below",
                     places,
                 )
         return AreaMap(svg, [p for p, _ in places], detail)
@@ -192,50 +235,53 @@ class MapMaker:
         self,
         record: Any,
         frame: Frame,
-        ident: str,
         title: str,
         places: list[tuple[Place, BaseGeometry]],
-    ) -> Markup:
+    ) -> Drawing:
+        paint = self.paint
+        width, height = round(frame.width), round(frame.height)
         out = [
-            _open(frame, ident, "map map--area", "img"),
-            f'<title id="{ident}-title">{title}</title>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="img">'
+            f"<title>{escape(title)}</title>"
+            f'<rect width="100%" height="100%" fill="{self.background}"/>'
         ]
         view = frame.box()
         for index in self.tree.query(view).tolist():
             other = self.records[index]
             if other.slug != record.slug:
                 drawn = self.grid[other.slug].intersection(view.buffer(view.length / 10))
-                out.append(f'<path class="map__other" d="{frame.path(drawn)}"/>')
+                out.append(f'<path {paint["other"]} d="{frame.path(drawn)}"/>')
         own = self.grid[record.slug].intersection(view.buffer(view.length / 10))
-        out.append(f'<path class="map__area" d="{frame.path(own)}"/>')
+        out.append(f'<path {paint["area"]} d="{frame.path(own)}"/>')
         markers: list[tuple[Place, float, float]] = []
         for place, projected in places:
             if projected.geom_type == "Polygon":
-                out.append(f'<path class="map__patrol-area" d="{frame.path(projected)}"/>')
+                out.append(f'<path {paint["patrol-area"]} d="{frame.path(projected)}"/>')
                 projected = projected.representative_point()
             markers.append((place, *frame.xy(projected.x, projected.y)))
         spread = _spread([(x, y) for _, x, y in markers], frame.width, frame.height)
         for (place, x, y), (mx, my) in zip(markers, spread, strict=True):
             if (mx, my) != (x, y):
-                out.append(f'<path class="map__leader" d="M{_n(x)} {_n(y)}L{_n(mx)} {_n(my)}"/>')
-                out.append(f'<circle class="map__spot" cx="{_n(x)}" cy="{_n(y)}" r="2.5"/>')
+                out.append(f'<path {paint["leader"]} d="M{_n(x)} {_n(y)}L{_n(mx)} {_n(my)}"/>')
+                out.append(f'<circle {paint["spot"]} cx="{_n(x)}" cy="{_n(y)}" r="2.5"/>')
             if place.kind == "station":
                 r = MARKER_RADIUS
                 out.append(
-                    f'<rect class="map__station" x="{_n(mx - r)}" y="{_n(my - r)}" '
+                    f'<rect {paint["station"]} x="{_n(mx - r)}" y="{_n(my - r)}" '
                     f'width="{_n(2 * r)}" height="{_n(2 * r)}"/>'
                 )
             else:
                 out.append(
-                    f'<circle class="map__patrol" cx="{_n(mx)}" cy="{_n(my)}" '
+                    f'<circle {paint["patrol"]} cx="{_n(mx)}" cy="{_n(my)}" '
                     f'r="{_n(MARKER_RADIUS)}"/>'
                 )
             out.append(
-                f'<text class="map__number" x="{_n(mx)}" y="{_n(my)}" dy="0.35em">'
+                f'<text {paint["number"]} x="{_n(mx)}" y="{_n(my)}" dy="0.35em">'
                 f"{place.number}</text>"
             )
-        out.append("</svg>")
-        return Markup("".join(out))
+        out.append("</svg>\n")
+        return Drawing("".join(out).encode("utf-8"), title, width, height)
 
     @staticmethod
     def _places(record: Any) -> list[tuple[Place, BaseGeometry]]:
@@ -261,7 +307,7 @@ class MapMaker:
         Each links to the map on its area's page (``#map``): from the overview, a resident
         lands on the same area drawn closer, with its neighbours and the team's page around it.
         """
-        if not self.records:
+        if len(self.records) < 2:  # one area's map is on its own page already
             return Markup("")
         bounds = shapely.total_bounds(list(self.grid.values()))
         frame = Frame.around(bounds, OVERVIEW_WIDTH)
