@@ -31,6 +31,8 @@ from shapely.geometry.base import BaseGeometry
 
 #: The outward code (area + district) and the inward code (sector + unit) of a postcode.
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+#: A postcode already written the standard way (upper case, one space).
+CANONICAL_RE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}\Z")
 #: Where the shards and the simplified boundaries are written (under the site root).
 LOOKUP_DIR = "lookup"
 BOUNDARIES_FILE = f"{LOOKUP_DIR}/areas.json"
@@ -88,7 +90,6 @@ def parse_postcodes(stream: Iterable[str] | io.TextIOBase) -> Postcodes:
     codes: list[str] = []
     lons: list[float] = []
     lats: list[float] = []
-    lines: list[int] = []
     problems: list[RowProblem] = []
     bad = 0
     seen: dict[str, int] = {}
@@ -106,7 +107,25 @@ def parse_postcodes(stream: Iterable[str] | io.TextIOBase) -> Postcodes:
         if bad <= MAX_ROW_PROBLEMS:
             problems.append(RowProblem(line, message, severity))
 
+    canonical = CANONICAL_RE.match
     for row in reader:
+        # The fast path: a row as the ONS directory writes it ("SY8 1RU,52.3668,-2.7152").
+        if len(row) == 3 and canonical(row[0]):
+            code = row[0]
+            try:
+                lat, lon = float(row[1]), float(row[2])
+            except ValueError:
+                lat = lon = float("nan")
+            if (
+                UK_LATITUDE[0] <= lat <= UK_LATITUDE[1]
+                and UK_LONGITUDE[0] <= lon <= UK_LONGITUDE[1]
+                and code not in seen
+            ):
+                seen[code] = reader.line_num
+                codes.append(code)
+                lats.append(lat)
+                lons.append(lon)
+                continue
         line = reader.line_num
         if not row or not any(cell.strip() for cell in row):
             continue
@@ -136,14 +155,14 @@ def parse_postcodes(stream: Iterable[str] | io.TextIOBase) -> Postcodes:
         codes.append(code)
         lats.append(lat)
         lons.append(lon)
-        lines.append(line)
     if bad > MAX_ROW_PROBLEMS:
         problems.append(
             RowProblem(
-                lines[-1] if lines else 1,
+                reader.line_num,
                 f"{bad - MAX_ROW_PROBLEMS} more rows have problems like the ones above",
             )
         )
+    lines = [seen[code] for code in codes]
     return Postcodes(
         codes, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), lines, problems
     )
@@ -220,7 +239,7 @@ def build_shards(
     for code, index in zip(codes, owner.tolist(), strict=True):
         if index < 0:
             continue
-        out, inward = code.split(" ")
+        out, inward = code[:-4], code[-3:]  # normalised: "SY8 1RU"
         grouped.setdefault(out, []).append((inward, index))
     shards: dict[str, dict[str, object]] = {}
     for out in sorted(grouped):
