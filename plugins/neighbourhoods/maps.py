@@ -34,8 +34,9 @@ MARGIN = 0.08
 MARKER_RADIUS = 10.0
 #: Draw a close-up when every place fits in this share of the area map's width...
 DETAIL_SHARE = 0.2
-#: ...framing at least this many metres across.
+#: ...framing at least this many metres across, drawn this wide.
 DETAIL_MIN_METRES = 800.0
+DETAIL_WIDTH = 400.0
 
 
 def to_grid(geometry: BaseGeometry) -> BaseGeometry:
@@ -220,8 +221,11 @@ class MapMaker:
             size = max(maxx - minx, maxy - miny, DETAIL_MIN_METRES)
             if size < DETAIL_SHARE * max(frame.maxx - frame.minx, frame.maxy - frame.miny):
                 cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-                half = size / 2
-                close = Frame.around((cx - half, cy - half, cx + half, cy + half), AREA_WIDTH)
+                half_x = max(maxx - minx, DETAIL_MIN_METRES) / 2
+                half_y = max(maxy - miny, DETAIL_MIN_METRES / 2) / 2
+                close = Frame.around(
+                    (cx - half_x, cy - half_y, cx + half_x, cy + half_y), DETAIL_WIDTH
+                )
                 detail = self._draw(
                     record,
                     close,
