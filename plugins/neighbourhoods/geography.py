@@ -14,7 +14,7 @@ validate`` and every build see the same problems:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,13 +44,19 @@ class PostcodeIndex:
     codes: list[str]
     owner: np.ndarray
     slugs: list[str]
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     def area_of(self, postcode: str) -> str | None:
+        """The slug of the area a postcode is in (however it is typed), or None."""
         code = lookup.normalise_postcode(postcode)
-        if code is None or code not in self.codes:
+        if code is None:
             return None
-        index = int(self.owner[self.codes.index(code)])
-        return self.slugs[index] if index >= 0 else None
+        if self._positions is None:
+            self._positions = {c: n for n, c in enumerate(self.codes)}
+        position = self._positions.get(code)
+        if position is None or self.owner[position] < 0:
+            return None
+        return self.slugs[int(self.owner[position])]
 
 
 def _line_of(text: str, needle: str) -> int | None:
