@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from pelican.generators import Generator
 
 from neighbourhoods import lookup
 from neighbourhoods.files import absolute_url, write_atomic
-from neighbourhoods.maps import AreaMap, MapMaker
+from neighbourhoods.maps import AreaMap, MapMaker, Overview
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class SiteMaps:
         self.settings = settings
         self._maker: MapMaker | None = None
         self._areas: dict[str, AreaMap | None] = {}
+        self._overview: Overview | bool | None = False
 
     @property
     def site(self) -> Any:
@@ -51,8 +53,19 @@ class SiteMaps:
     def map_url(self, record: Any, detail: bool = False) -> str:
         return absolute_url(self.siteurl, map_path(record, detail))
 
-    def overview(self) -> Any:
-        return self.maker.overview()
+    def overview(self) -> Overview | None:
+        if self._overview is False:
+            self._overview = self.maker.overview()
+        return self._overview  # type: ignore[return-value]
+
+    def overview_url(self) -> str:
+        return absolute_url(self.siteurl, OVERVIEW_IMAGE)
+
+    def overview_css_url(self) -> str:
+        """The stylesheet placing the overview's links, with a hash so it can be cached."""
+        overview = self.overview()
+        digest = hashlib.sha256(overview.css if overview else b"").hexdigest()[:12]
+        return f"{absolute_url(self.siteurl, OVERVIEW_CSS)}?v={digest}"
 
     def neighbours(self, record: Any) -> list[Any]:
         return [self.site.areas[s] for s in record.neighbours if s in self.site.areas]
@@ -64,6 +77,10 @@ class SiteMaps:
     @property
     def enabled(self) -> bool:
         return self.site.postcodes is not None
+
+
+OVERVIEW_IMAGE = "neighbourhoods/overview.svg"
+OVERVIEW_CSS = "neighbourhoods/overview.css"
 
 
 def map_path(record: Any, detail: bool = False) -> str:
@@ -101,6 +118,10 @@ class LookupGenerator(Generator):
             self._write(map_path(record), drawn.whole.svg)
             if drawn.detail is not None:
                 self._write(map_path(record, detail=True), drawn.detail.svg)
+        overview = maps.overview()
+        if overview is not None:
+            self._write(OVERVIEW_IMAGE, overview.image.svg)
+            self._write(OVERVIEW_CSS, overview.css)
         self.write_lookup(writer, site)
 
     def write_lookup(self, writer: Any, site: Any) -> None:

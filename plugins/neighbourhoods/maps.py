@@ -4,9 +4,9 @@ Geometry is projected to the British National Grid (EPSG:27700, through pyproj),
 shapes keep their proportions at UK latitudes, then scaled into an SVG viewBox with
 north up. An area's map is a standalone SVG file shown with <img> (coloured by
 presentation attributes, on its own white background, so it reads the same on a light or
-dark page and in print); the A to Z's overview is inline SVG, since each area on it is a
-link, styled only by classes in the stylesheet. Neither has a style attribute or
-element, so the Content-Security-Policy holds. Every place on an area's map carries a
+dark page and in print). The A to Z's overview is such an image too, with each area's
+name as an HTML link placed over it by a small generated stylesheet. No style attribute
+or element anywhere, so the Content-Security-Policy holds. Every place on an area's map carries a
 number; the page lists the same numbers in words (the text alternative).
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from markupsafe import Markup, escape
+from markupsafe import escape
 from pyproj import Transformer
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -27,9 +27,9 @@ from shapely.geometry.base import BaseGeometry
 _TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 AREA_WIDTH = 640.0
 OVERVIEW_WIDTH = 800.0
-#: The overview's label size in viewBox units (the stylesheet's 13px at full width).
-LABEL_EM = 8.0
-LABEL_HEIGHT = 16.0
+#: The overview's label size in viewBox units (the stylesheet's labels at full width).
+LABEL_EM = 9.0
+LABEL_HEIGHT = 26.0
 MARGIN = 0.08
 MARKER_RADIUS = 10.0
 #: Draw a close-up when every place fits in this share of the area map's width...
@@ -139,6 +139,24 @@ class Drawing:
     alt: str
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class Pin:
+    """An area's name on the overview: a link, placed at ``left``/``top`` per cent."""
+
+    record: Any
+    url: str
+    left: float
+    top: float
+
+
+@dataclass
+class Overview:
+    image: Drawing
+    pins: list[Pin]
+    #: The stylesheet that places each pin (the CSP allows no style attributes).
+    css: bytes
 
 
 @dataclass
@@ -305,43 +323,57 @@ class MapMaker:
             )
         return found
 
-    def overview(self) -> Markup:
-        """Every area as a link, for the A to Z (keyboard: each area is a tab stop).
+    def overview(self) -> Overview | None:
+        """Every area on one picture, with each area's name as a link placed over it.
 
-        Each links to the map on its area's page (``#map``): from the overview, a resident
-        lands on the same area drawn closer, with its neighbours and the team's page around it.
+        The picture is an SVG image; the links are ordinary HTML links, positioned over it
+        by a small generated stylesheet (percentages, so they follow the picture as it
+        scales; on narrow screens the stylesheet lists them below it instead). Each links
+        to the map on its area's page (``#map``). None for fewer than two areas: one
+        area's map is on its own page already.
         """
-        if len(self.records) < 2:  # one area's map is on its own page already
-            return Markup("")
+        if len(self.records) < 2:
+            return None
         bounds = shapely.total_bounds(list(self.grid.values()))
         frame = Frame.around(bounds, OVERVIEW_WIDTH)
-        out = [_open(frame, "overview-map", "map map--overview", "group")]
-        out.append(
-            '<title id="overview-map-title">Map of every neighbourhood; each area is a '
-            "link to its team</title>"
-        )
+        width, height = round(frame.width), round(frame.height)
+        title = "Map of every neighbourhood; the name of each area on it is a link to its team"
+        out = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="img">'
+            f"<title>{escape(title)}</title>"
+            f'<rect width="100%" height="100%" fill="{self.background}"/>'
+        ]
+        pins: list[Pin] = []
         boxes: list[tuple[float, float, float, float]] = []
         for record in sorted(self.records, key=lambda r: (r.name.casefold(), r.slug)):
             grid = self.grid[record.slug]
+            out.append(f'<path {self.paint["area"]} d="{frame.path(grid)}"/>')
             label = grid.representative_point()
             x, y = _free_label(frame.xy(label.x, label.y), len(record.name), boxes)
-            name = escape(record.name)
-            out.append(
-                f'<a class="map__link" href="{escape(self.url(record))}#map" '
-                f'aria-label="{name} neighbourhood team">'
-                f'<path class="map__area" d="{frame.path(grid)}"/>'
-                f'<text class="map__label" x="{_n(x)}" y="{_n(y)}" dy="0.35em" aria-hidden="true">'
-                f"{name}</text></a>"
+            pins.append(
+                Pin(
+                    record,
+                    f"{self.url(record)}#map",
+                    round(100 * x / frame.width, 2),
+                    round(100 * y / frame.height, 2),
+                )
             )
-        out.append("</svg>")
-        return Markup("".join(out))
+        out.append("</svg>\n")
+        css = "".join(
+            f".overview-map__pin--{pin.record.slug} {{ left: {pin.left}%; top: {pin.top}%; }}\n"
+            for pin in pins
+        )
+        return Overview(
+            Drawing("".join(out).encode("utf-8"), title, width, height), pins, css.encode()
+        )
 
 
 def _free_label(
     at: tuple[float, float], length: int, boxes: list[tuple[float, float, float, float]]
 ) -> tuple[float, float]:
     """A label position near ``at`` whose box (estimated from its length) overlaps no other."""
-    half_width, half_height = length * LABEL_EM / 2, LABEL_HEIGHT / 2
+    half_width, half_height = (length * LABEL_EM + 12) / 2, LABEL_HEIGHT / 2
     x, y = at
     for dy in (0, -LABEL_HEIGHT, LABEL_HEIGHT, -2 * LABEL_HEIGHT, 2 * LABEL_HEIGHT):
         box = (x - half_width, y + dy - half_height, x + half_width, y + dy + half_height)
@@ -351,11 +383,3 @@ def _free_label(
             boxes.append(box)
             return x, round(y + dy, 1)
     return at
-
-
-def _open(frame: Frame, ident: str, classes: str, role: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}" id="{ident}" '
-        f'viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="{role}" '
-        f'aria-labelledby="{ident}-title" focusable="false">'
-    )

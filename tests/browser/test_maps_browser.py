@@ -154,30 +154,46 @@ def test_with_javascript_the_lookup_page_finishes_the_search(tab, served_site):
 
 def test_overview_map_links_are_reachable_by_keyboard(tab, served_site):
     tab.goto(served_site.page_url("/neighbourhoods/"))
-    links = tab.locator("#overview-map a")
+    links = tab.locator(".overview-map a")
     count = links.count()
     assert count == 14
+    # On a wide screen each name sits over its own area, inside the picture.
+    picture = tab.locator(".overview-map img").bounding_box()
+    for i in range(count):
+        box = links.nth(i).bounding_box()
+        assert picture["x"] <= box["x"] + box["width"] / 2 <= picture["x"] + picture["width"]
+        assert picture["y"] <= box["y"] + box["height"] / 2 <= picture["y"] + picture["height"]
+        assert box["height"] >= 24  # a target big enough to hit
     names = []
     for _ in range(80):
         tab.keyboard.press("Tab")
         focused = tab.evaluate(
             "() => { const e = document.activeElement;"
-            " return e.closest('#overview-map') ? e.getAttribute('aria-label') : null; }"
+            " return e.closest('.overview-map') ? e.textContent : null; }"
         )
         if focused:
             names.append(focused)
-            if len(names) == 1:  # the focus is visible: the area turns the focus colour
-                fill = tab.evaluate(
-                    "() => getComputedStyle(document.activeElement.querySelector('path')).fill"
+            if len(names) == 1:  # the focus is visible: the yellow highlight
+                background = tab.evaluate(
+                    "() => getComputedStyle(document.activeElement).backgroundColor"
                 )
-                assert fill == "rgb(255, 221, 0)", fill
+                assert background == "rgb(255, 221, 0)", background
         elif names:
             break
     assert len(names) == count
-    assert names[0] == "Bridgnorth neighbourhood team"  # in A to Z order
+    assert names[0] == "Bridgnorth"  # in A to Z order
     tab.keyboard.press("Shift+Tab")
     tab.keyboard.press("Enter")
     tab.wait_for_url(re.compile(r"/neighbourhoods/[a-z-]+/#map$"))
+
+
+def test_overview_map_lists_the_links_below_it_on_a_phone(tab, served_site):
+    tab.set_viewport_size({"width": 320, "height": 800})
+    tab.goto(served_site.page_url("/neighbourhoods/"))
+    picture = tab.locator(".overview-map img").bounding_box()
+    first = tab.locator(".overview-map a").first.bounding_box()
+    assert first["y"] >= picture["y"] + picture["height"]
+    assert tab.evaluate("() => document.documentElement.scrollWidth") <= 320
 
 
 def test_area_map_is_drawn_without_javascript_and_prints(no_js_context, served_site):
