@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -61,12 +60,6 @@ class SiteMaps:
     def overview_url(self) -> str:
         return absolute_url(self.siteurl, OVERVIEW_IMAGE)
 
-    def overview_css_url(self) -> str:
-        """The stylesheet placing the overview's links, with a hash so it can be cached."""
-        overview = self.overview()
-        digest = hashlib.sha256(overview.css if overview else b"").hexdigest()[:12]
-        return f"{absolute_url(self.siteurl, OVERVIEW_CSS)}?v={digest}"
-
     def neighbours(self, record: Any) -> list[Any]:
         return [self.site.areas[s] for s in record.neighbours if s in self.site.areas]
 
@@ -80,7 +73,6 @@ class SiteMaps:
 
 
 OVERVIEW_IMAGE = "neighbourhoods/overview.svg"
-OVERVIEW_CSS = "neighbourhoods/overview.css"
 
 
 def map_path(record: Any, detail: bool = False) -> str:
@@ -121,7 +113,6 @@ class LookupGenerator(Generator):
         overview = maps.overview()
         if overview is not None:
             self._write(OVERVIEW_IMAGE, overview.image.svg)
-            self._write(OVERVIEW_CSS, overview.css)
         self.write_lookup(writer, site)
 
     def write_lookup(self, writer: Any, site: Any) -> None:

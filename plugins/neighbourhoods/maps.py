@@ -147,16 +147,19 @@ class Pin:
 
     record: Any
     url: str
-    left: float
-    top: float
+    left: int
+    top: int
+
+    @property
+    def classes(self) -> str:
+        """The stylesheet's classes that place it (the CSP allows no style attribute)."""
+        return f"om-x{self.left} om-y{self.top}"
 
 
 @dataclass
 class Overview:
     image: Drawing
     pins: list[Pin]
-    #: The stylesheet that places each pin (the CSP allows no style attributes).
-    css: bytes
 
 
 @dataclass
@@ -326,9 +329,10 @@ class MapMaker:
     def overview(self) -> Overview | None:
         """Every area on one picture, with each area's name as a link placed over it.
 
-        The picture is an SVG image; the links are ordinary HTML links, positioned over it
-        by a small generated stylesheet (percentages, so they follow the picture as it
-        scales; on narrow screens the stylesheet lists them below it instead). Each links
+        The picture is an SVG image; the links are ordinary HTML links, placed over it by
+        classes of the site's stylesheet (``om-x<N>``/``om-y<N>``: left and top to the
+        nearest 2%, so they follow the picture as it scales; on narrow screens the
+        stylesheet lists them below it instead). Each links
         to the map on its area's page (``#map``). None for fewer than two areas: one
         area's map is on its own page already.
         """
@@ -350,36 +354,37 @@ class MapMaker:
             grid = self.grid[record.slug]
             out.append(f'<path {self.paint["area"]} d="{frame.path(grid)}"/>')
             label = grid.representative_point()
-            x, y = _free_label(frame.xy(label.x, label.y), len(record.name), boxes)
+            x, y = _free_label(frame.xy(label.x, label.y), len(record.name), boxes, frame)
             pins.append(
                 Pin(
-                    record,
-                    f"{self.url(record)}#map",
-                    round(100 * x / frame.width, 2),
-                    round(100 * y / frame.height, 2),
+                    record, f"{self.url(record)}#map", _step(x, frame.width), _step(y, frame.height)
                 )
             )
         out.append("</svg>\n")
-        css = "".join(
-            f".overview-map__pin--{pin.record.slug} {{ left: {pin.left}%; top: {pin.top}%; }}\n"
-            for pin in pins
-        )
-        return Overview(
-            Drawing("".join(out).encode("utf-8"), title, width, height), pins, css.encode()
-        )
+        return Overview(Drawing("".join(out).encode("utf-8"), title, width, height), pins)
+
+
+def _step(value: float, size: float) -> int:
+    """A position as a percentage of ``size``, to the nearest 2 (the stylesheet's steps)."""
+    return min(100, max(0, 2 * round(50 * value / size)))
 
 
 def _free_label(
-    at: tuple[float, float], length: int, boxes: list[tuple[float, float, float, float]]
+    at: tuple[float, float],
+    length: int,
+    boxes: list[tuple[float, float, float, float]],
+    frame: Frame,
 ) -> tuple[float, float]:
-    """A label position near ``at`` whose box (estimated from its length) overlaps no other."""
+    """A label position near ``at`` whose box (estimated from its length) overlaps no other,
+    snapped to the stylesheet's 2% steps."""
     half_width, half_height = (length * LABEL_EM + 12) / 2, LABEL_HEIGHT / 2
-    x, y = at
     for dy in (0, -LABEL_HEIGHT, LABEL_HEIGHT, -2 * LABEL_HEIGHT, 2 * LABEL_HEIGHT):
-        box = (x - half_width, y + dy - half_height, x + half_width, y + dy + half_height)
+        x = _step(at[0], frame.width) * frame.width / 100
+        y = _step(at[1] + dy, frame.height) * frame.height / 100
+        box = (x - half_width, y - half_height, x + half_width, y + half_height)
         if not any(
             box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
         ):
             boxes.append(box)
-            return x, round(y + dy, 1)
+            return x, y
     return at
