@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-from neighbourhoods import lookup
-from neighbourhoods.files import write_atomic
+from neighbourhood_policing import lookup, urls
+from neighbourhood_policing.files import write_atomic
 
 #: Great Britain's extent, roughly (longitude, latitude).
 EXTENT = (-5.6, 50.1, 1.7, 58.5)
@@ -101,12 +101,12 @@ def measure(workdir: str) -> dict[str, Any]:
     largest, largest_name = 0, ""
     for outward, shard in shards.items():
         data = lookup.shard_bytes(shard)
-        write_atomic(output / lookup.shard_path(outward), data)
+        write_atomic(output / urls.shard_path(outward), data)
         if len(data) > largest:
             largest, largest_name = len(data), outward
     done = time.perf_counter()
     largest_gzip = len(
-        gzip.compress((output / lookup.shard_path(largest_name)).read_bytes(), mtime=0)
+        gzip.compress((output / urls.shard_path(largest_name)).read_bytes(), mtime=0)
     )
     return {
         "postcodes": len(postcodes),

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_site import (  # noqa: F401  (the fixtures these tests use)
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from support.browser import (  # noqa: F401  (the fixtures these tests use)
     fixture_browser,
     fixture_no_js_context,
     fixture_served_site,
 )
-from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 pytestmark = pytest.mark.browser
 

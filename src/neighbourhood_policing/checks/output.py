@@ -1,0 +1,304 @@
+"""Reading the built site: the links and ids in every HTML page, feed, calendar and sheet.
+
+Each file is parsed once, on first use, and kept: the link checker and the
+"nothing lost" check ask the same questions of the same pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import lxml.etree
+import lxml.html
+
+#: Attributes that hold a URL the browser will follow or load.
+URL_ATTRIBUTES = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "form": ("action",),
+    "object": ("data",),
+    "embed": ("src",),
+}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_CSS_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)['\"]")
+
+
+@dataclass
+class Link:
+    url: str
+    line: int | None
+    tag: str = ""
+
+
+@dataclass
+class Document:
+    """What one output file contains: the ids it defines and the links it makes."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+    h1: str = ""
+
+
+def _add_url_attributes(document: Document, element: Any, tag: str) -> None:
+    for name in URL_ATTRIBUTES.get(tag, ()):
+        value = element.get(name)
+        if value is None:
+            continue
+        if name == "srcset":
+            for candidate in value.split(","):
+                url = candidate.strip().split(" ")[0]
+                if url:
+                    document.links.append(Link(url, element.sourceline, tag))
+        else:
+            document.links.append(Link(value, element.sourceline, tag))
+
+
+def parse_html(text: str) -> Document:
+    """Ids, links (with their lines) and the first h1 of an HTML page or fragment.
+
+    Parsed with lxml (libxml2's HTML parser, in C): the link checker reads every
+    page of the site, so at national scale this is most of its time.
+    """
+    document = Document()
+    if not text.strip():
+        return document
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return document
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue  # comments and processing instructions
+        element_id = element.get("id")
+        if element_id is not None:
+            document.ids.add(element_id)
+        if tag == "a" and element.get("name") is not None:
+            document.ids.add(element.get("name"))
+        if tag in URL_ATTRIBUTES:
+            _add_url_attributes(document, element, tag)
+        if tag == "h1" and not document.h1:
+            document.h1 = " ".join(element.text_content().split())
+    return document
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_xml(text: str) -> Document:
+    """Atom, RSS and sitemaps: links, and the links inside HTML content."""
+    document = Document()
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        document.links.append(Link(f"!invalid-xml {exc}", line))
+        return document
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in root.iter():
+        name = _local(element.tag)
+        parent = parents.get(element)
+        in_item = parent is not None and _local(parent.tag) in {"item", "entry"}
+        if name == "link":
+            href = element.get("href")
+            if href:
+                document.links.append(Link(href, None, "link"))
+            elif element.text and element.text.strip():
+                document.links.append(Link(element.text.strip(), None, "link"))
+        elif name in {"loc", "icon", "logo"} and element.text:
+            document.links.append(Link(element.text.strip(), None, name))
+        elif name == "enclosure" and element.get("url"):
+            document.links.append(Link(element.get("url", ""), None, name))
+        elif (
+            name in {"content", "summary", "description", "encoded"}
+            and (element.get("type") == "html" or (name in {"description", "encoded"} and in_item))
+            and "<" in (element.text or "")
+        ):
+            for link in parse_html(element.text or "").links:
+                document.links.append(Link(link.url, None, f"{name} {link.tag}"))
+    return document
+
+
+def parse_ics(text: str) -> Document:
+    """iCalendar: every URL property (lines unfolded first)."""
+    document = Document()
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    for number, row in enumerate(unfolded.splitlines(), start=1):
+        name, _, value = row.partition(":")
+        if name.split(";")[0].upper() in {"URL", "ATTACH"} and value:
+            document.links.append(Link(value.strip(), number, "URL"))
+    return document
+
+
+def parse_css(text: str) -> Document:
+    document = Document()
+    for number, row in enumerate(text.splitlines(), start=1):
+        for pattern in (_CSS_URL, _CSS_IMPORT):
+            for match in pattern.finditer(row):
+                document.links.append(Link(match.group(1).strip(), number, "css"))
+    return document
+
+
+PARSERS = {
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".xml": parse_xml,
+    ".atom": parse_xml,
+    ".rss": parse_xml,
+    ".ics": parse_ics,
+    ".css": parse_css,
+}
+
+
+@dataclass
+class ParseMemory:
+    """What earlier checks learnt of files, by their bytes: a file parsed once is never
+    parsed again while its content is the same (``tools.build`` keeps it between builds,
+    so a rebuild parses only the files that changed)."""
+
+    documents: dict[str, Document] = field(default_factory=dict)
+    #: (file, content hash) -> the site paths its links point at.
+    linked: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    #: (file, content hash) -> its links as far as the file alone decides (links.py).
+    plans: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    #: file -> content hash, for the output being checked now.
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+
+class Output:
+    """The built site in one folder, parsed on demand.
+
+    ``siteurl`` is the SITEURL the site was built with: absolute links that
+    start with it are links into this folder.
+    """
+
+    def __init__(
+        self, folder: Path | str, siteurl: str = "", memory: ParseMemory | None = None
+    ) -> None:
+        self.folder = Path(folder)
+        self.siteurl = siteurl.rstrip("/")
+        self.base_path = urlsplit(self.siteurl).path.rstrip("/") if self.siteurl else ""
+        self.memory = memory if memory is not None else ParseMemory()
+        self.memory.file_hashes = {}
+        self._documents: dict[str, Document] = {}
+        self._linked: dict[str, set[str]] = {}
+        self._files: list[str] | None = None
+        self._file_set: set[str] = set()
+        self._dirs: set[str] = set()
+
+    def files(self) -> list[str]:
+        """Every file in the output, as a path relative to it (sorted)."""
+        if self._files is None:
+            self._files = sorted(
+                p.relative_to(self.folder).as_posix()
+                for p in self.folder.rglob("*")
+                if p.is_file()
+            )
+            self._file_set = set(self._files)
+            self._dirs = {posixpath.dirname(f) for f in self._files}
+            for folder in list(self._dirs):
+                while folder:
+                    folder = posixpath.dirname(folder)
+                    self._dirs.add(folder)
+        return self._files
+
+    def is_file(self, rel: str) -> bool:
+        self.files()
+        return rel in self._file_set
+
+    def content_hash(self, rel: str) -> str:
+        hashes = self.memory.file_hashes
+        if rel not in hashes:
+            try:
+                hashes[rel] = hashlib.sha256((self.folder / rel).read_bytes()).hexdigest()
+            except OSError:
+                hashes[rel] = ""
+        return hashes[rel]
+
+    def document(self, rel: str) -> Document:
+        if rel not in self._documents:
+            path = self.folder / rel
+            parser = PARSERS.get(path.suffix.lower())
+            if parser is None or not self.is_file(rel):
+                self._documents[rel] = Document()
+            else:
+                sha = self.content_hash(rel)
+                known = self.memory.documents.get(sha)
+                if known is None:
+                    known = parser(path.read_text(encoding="utf-8", errors="replace"))
+                    self.memory.documents[sha] = known
+                self._documents[rel] = known
+        return self._documents[rel]
+
+    def page_for(self, url_path: str) -> str:
+        """The file that serves a site path ('neighbourhoods/' -> neighbourhoods/index.html)."""
+        url_path = url_path.lstrip("/")
+        if not url_path or url_path.endswith("/"):
+            return url_path + "index.html"
+        self.files()
+        if url_path in self._dirs:
+            return url_path + "/index.html"
+        return url_path
+
+    def site_path(self, url: str, from_file: str) -> str | None:
+        """The site path a link points at, or None when it leaves the site.
+
+        Paths are relative to the site root, without a leading slash, and keep a
+        trailing slash for folders; query strings and fragments are dropped.
+        """
+        url = url.strip()
+        if self.siteurl and (url == self.siteurl or url.startswith(self.siteurl + "/")):
+            path = urlsplit(url).path
+        else:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                return None
+            path = parts.path
+            if not path:
+                return from_file  # "#fragment" or "?query": this same file
+        if path.startswith("/"):
+            if self.base_path and not (path + "/").startswith(self.base_path + "/"):
+                return None
+            path = path[len(self.base_path) :]
+        else:
+            directory = posixpath.dirname(from_file)
+            path = posixpath.join("/" + directory if directory else "/", path)
+        normalised = posixpath.normpath(unquote(path))
+        if normalised in {"/", "."}:
+            return ""
+        keep_slash = path.endswith("/")
+        return normalised.lstrip("/") + ("/" if keep_slash else "")
+
+    def exists(self, site_path: str) -> bool:
+        return self.is_file(self.page_for(site_path))
+
+    def linked_paths(self, rel: str) -> set[str]:
+        """Every site path (with a trailing slash for pages) that a file links to."""
+        if rel not in self._linked:
+            key = (rel, self.content_hash(rel) if self.is_file(rel) else "")
+            found = self.memory.linked.get(key)
+            if found is None:
+                found = set()
+                for link in self.document(rel).links:
+                    path = self.site_path(link.url, rel)
+                    if path is not None:
+                        found.add(path)
+                self.memory.linked[key] = found
+            self._linked[rel] = found
+        return self._linked[rel]
