@@ -13,14 +13,13 @@ from pelican.readers import Readers
 from pelican.writers import Writer
 
 from neighbourhood_policing import filters, urls
-from neighbourhood_policing.incremental import OutputCache
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.markup import sanitise
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.rules import newest_first_key, upcoming_events
 from neighbourhood_policing.site import AreaRecord, Site, built_pages
 
-from .incremental import CachingWriter, RenderCache
+from .incremental import CachingWriter
 from .reader import MarkdownReader
 
 logger = logging.getLogger(__name__)
@@ -45,9 +44,6 @@ def on_initialized(pelican: Pelican) -> None:
     settings["STATIC_PATHS"] = [*settings.get("STATIC_PATHS", []), *photo_dirs]
     # Also static: images next to updates, referenced from their Markdown.
     settings["STATIC_PATHS"] += [p for p in site.update_sources() if p not in photo_dirs]
-    outputs = settings.get("BUILD_OUTPUT_CACHE")
-    if isinstance(outputs, OutputCache):
-        settings["BUILD_CACHE"] = RenderCache(outputs, site.root)
     settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
 
