@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from support import PROJECT, build
 
 from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.problems import ContentError
 
 TODAY = dt.date(2026, 11, 24)
 ALPHA = "neighbourhoods/alpha"
@@ -348,3 +349,22 @@ def test_hostile_area_names_cannot_escape_the_maps(mini_copy, tmp_path):
     svg = (output / "neighbourhoods/gamma/map.svg").read_text()
     assert "<script" not in svg
     assert lxml_etree.fromstring(svg.encode()).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_the_overview_map_does_not_hide_an_area_missing_from_the_a_to_z(mini_copy, tmp_path):
+    """The overview links every area (to its #map), yet the A to Z list must still have it."""
+    ring = [[-2.68, 52.34], [-2.60, 52.34], [-2.60, 52.40], [-2.68, 52.40], [-2.68, 52.34]]
+    _write_boundary(mini_copy, "neighbourhoods/beta", {"type": "Polygon", "coordinates": [ring]})
+    template = (PROJECT / "theme/templates/areas.html").read_text(encoding="utf-8")
+    old = "{% for area in group %}"
+    assert old in template
+    sabotaged = tmp_path / "sabotage"
+    sabotaged.mkdir()
+    (sabotaged / "areas.html").write_text(
+        template.replace(old, "{% for area in group if area.slug != 'beta' %}"), "utf-8"
+    )
+    with pytest.raises(ContentError) as failed:
+        build(mini_copy, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=[str(sabotaged)])
+    assert "'Beta Village' is missing from the A to Z" in "\n".join(
+        str(p) for p in failed.value.problems
+    )
