@@ -1,28 +1,65 @@
-"""Reusing unchanged pages: a Pelican writer whose templates are looked up in the cache.
+"""Reusing unchanged pages, and rendering the rest on every core.
 
 Every page any generator writes goes through ``Writer.write_file``; this writer hands it
 a stand-in for the template whose ``render`` first works out the page's key: the
 digests of every variable the template and the templates it extends, includes and
 imports can read (found with Jinja's own ``meta`` analysis), taken from the page's
 context or the environment's globals. When the last good build made the same file from
-the same key, its bytes are used; otherwise the page is rendered and recorded. See
-``neighbourhood_policing.incremental`` for what each digest covers.
+the same key, its bytes are used. See ``neighbourhood_policing.incremental`` for what
+each digest covers.
+
+A page that must be made is not rendered at once: Pelican writes an empty file and the
+job is kept. On ``finalized`` (the neighbourhoods plugin's receiver runs before every
+other plugin's) the jobs are shared among ``BUILD_WORKERS`` forked processes, which
+render and write the files and send back what they made; any error in a worker fails
+the build with its traceback. Nothing reads a page before then: the sitemap only notes
+its path and dates, and the checks run after Pelican.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import pickle
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Template
 from pelican.writers import Writer
 
+from neighbourhood_policing.files import write_atomic
 from neighbourhood_policing.incremental import BuildCache
+
+logger = logging.getLogger(__name__)
+
+#: Fewer jobs than this are not worth a fork.
+MIN_JOBS_PER_WORKER = 200
+
+
+@dataclass
+class _Job:
+    template: Template
+    context: dict[str, Any]
+    path: str
+    rel: str
+    key: str | None
+
+
+@dataclass
+class Deferred:
+    """The pages still to render in this build."""
+
+    output: Path
+    jobs: list[_Job] = field(default_factory=list)
 
 
 class _CachedTemplate:
-    def __init__(self, template: Template, cache: BuildCache) -> None:
+    def __init__(self, template: Template, cache: BuildCache, deferred: Deferred | None) -> None:
         self.template = template
         self.cache = cache
+        self.deferred = deferred
 
     def render(self, context: dict[str, Any]) -> str:
         rel = str(context.get("output_file") or "")
@@ -31,6 +68,10 @@ class _CachedTemplate:
             data = self.cache.outputs.reuse(rel, key)
             if data is not None:
                 return data.decode("utf-8")
+        if self.deferred is not None and rel:
+            path = str(self.deferred.output / rel)
+            self.deferred.jobs.append(_Job(self.template, context, path, rel, key))
+            return ""  # the page is written when the jobs run, before anything reads it
         text = self.template.render(context)
         if key is not None:
             self.cache.outputs.record(rel, key, text.encode("utf-8"))
@@ -44,5 +85,82 @@ class CachingWriter(Writer):
                    **kwargs: Any) -> Any:  # fmt: skip
         cache = self.settings.get("BUILD_CACHE")
         if isinstance(cache, BuildCache):
-            template = _CachedTemplate(template, cache)  # type: ignore[assignment]
+            deferred = self.settings.get("BUILD_DEFERRED")
+            if not isinstance(deferred, Deferred):
+                deferred = None
+            template = _CachedTemplate(template, cache, deferred)  # type: ignore[assignment]
         return super().write_file(name, template, context, *args, **kwargs)
+
+
+def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, bytes]]:
+    """Render and write each page; (page, key, bytes) of each for the output record."""
+    made = []
+    for job in jobs:
+        data = job.template.render(job.context).encode("utf-8")
+        write_atomic(Path(job.path), data)
+        made.append((job.rel, job.key, data))
+    return made
+
+
+def _in_child(jobs: list[_Job], stream: int) -> None:
+    try:
+        made = [(rel, key, len(data)) for rel, key, data in _render_jobs(jobs)]
+        hashes = [(rel, key) for rel, key, _ in made]
+        payload = pickle.dumps(("ok", hashes))
+    except BaseException:
+        payload = pickle.dumps(("error", traceback.format_exc()))
+    with os.fdopen(stream, "wb") as pipe:
+        pipe.write(payload)
+
+
+def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
+    """Render every page still to make, on up to ``workers`` processes."""
+    jobs, deferred.jobs = deferred.jobs, []
+    if not jobs:
+        return
+    count = max(1, min(workers, len(jobs) // MIN_JOBS_PER_WORKER))
+    if count == 1 or not hasattr(os, "fork"):
+        for rel, key, data in _render_jobs(jobs):
+            if key is not None:
+                cache.outputs.record(rel, key, data)
+        return
+    shares = [jobs[i::count] for i in range(count)]
+    children: list[tuple[int, int, list[_Job]]] = []
+    for share in shares[1:]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: render its share, report, and leave without cleanup
+            os.close(read)
+            code = 0
+            try:
+                _in_child(share, write)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(write)
+        children.append((pid, read, share))
+    failures: list[str] = []
+    try:
+        for rel, key, data in _render_jobs(shares[0]):
+            if key is not None:
+                cache.outputs.record(rel, key, data)
+    except BaseException:
+        failures.append(traceback.format_exc())
+    for pid, read, _share in children:
+        with os.fdopen(read, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            status, value = pickle.loads(payload)
+        except Exception:
+            failures.append(f"a rendering worker stopped without a word (pid {pid})")
+            continue
+        if status != "ok":
+            failures.append(value)
+            continue
+        for rel, key in value:
+            if key is not None:
+                cache.outputs.record(rel, key, Path(deferred.output / rel).read_bytes())
+    if failures:
+        raise RuntimeError("Rendering pages failed:\n" + "\n".join(failures))
+    logger.info("Rendered %d pages on %d processes", len(jobs), count)

@@ -45,7 +45,8 @@ _MISSING = "(missing)"
 #: Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
-     "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_OUTPUT_CACHE", "PLUGIN_PATHS", "THEME"}
+     "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
+     "THEME"}
 )  # fmt: skip
 
 

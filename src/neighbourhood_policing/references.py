@@ -71,10 +71,10 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
     base = root if wanted.startswith("/") else source.parent
     resolved = base / wanted.lstrip("/")
     exists = resolved.is_file() and inside(root, resolved)
+    if placeholder and exists:
+        return None
     missing = relative(root.resolve(), resolved.resolve())
     if placeholder:
-        if exists:
-            return None
         return (
             f"links to '{target}', but there is no file {missing}; check the name "
             "(capitals matter) or add the file"

@@ -180,3 +180,28 @@ def test_editing_a_boundary_rebuilds_it_and_its_neighbours_exactly(
 def _neighbours(out: Path) -> list[str]:
     page = lxml_html.fromstring((out / BETA_PAGE).read_bytes())
     return [a.text_content() for a in page.xpath('//section[@id="neighbours"]//li/a')]
+
+
+def test_pages_rendered_on_two_processes_are_the_same(site, tmp_path, monkeypatch, caplog) -> None:
+    import neighbourhoods.incremental as writer
+
+    caplog.set_level("INFO")
+    monkeypatch.setattr(writer, "MIN_JOBS_PER_WORKER", 1)
+    out = tmp_path / "out"
+    build(site, out, BUILD_WORKERS=2)
+    assert any("on 2 processes" in r.getMessage() for r in caplog.records)
+    assert manifest(out) == cold(site, tmp_path / "cold", BUILD_WORKERS=1)
+
+
+def test_a_page_that_fails_in_a_worker_fails_the_build(site, tmp_path, monkeypatch) -> None:
+    import neighbourhoods.incremental as writer
+
+    monkeypatch.setattr(writer, "MIN_JOBS_PER_WORKER", 1)
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT / "theme", theme)
+    broken = "{% block content %}{{ article.title.no_such_thing() }}"
+    edit(theme / "templates/article.html", "{% block content %}", broken)
+    out = tmp_path / "out"
+    with pytest.raises(Exception, match=r"UndefinedError|no_such_thing"):
+        build(site, out, BUILD_WORKERS=2, THEME=str(theme))
+    assert not out.exists()
