@@ -367,6 +367,25 @@ def bench(
 
 @task(
     help={
+        "postcodes": "Number of synthetic postcodes (default 1800000, the national directory).",
+        "areas": "Number of synthetic areas (default 4000).",
+    }
+)
+def bench_lookup(c: Context, postcodes: int = 1_800_000, areas: int = 4_000) -> None:
+    """Time the postcode lookup shards at national scale; report memory and shard sizes."""
+    sys.path.insert(0, str(HERE))
+    from benchmarks.lookup_scale import run
+
+    for key, value in run(int(postcodes), int(areas)).items():
+        if isinstance(value, float):
+            text = f"{value:,.2f}"
+        else:
+            text = f"{value:,}" if isinstance(value, int) else str(value)
+        print(f"{key:>24}: {text}")
+
+
+@task(
+    help={
         "publish": "Check a site built with publishconf.py (the real site URL).",
         "output": "The built site to check (default: output/).",
     }

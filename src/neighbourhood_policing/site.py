@@ -60,6 +60,10 @@ class AreaRecord:
     events: list[Event] = field(default_factory=list)
     boundary: dict[str, Any] | None = None
     shape: BaseGeometry | None = None
+    #: The areas sharing a stretch of boundary with this one, by name (geography.py).
+    neighbours: list[AreaRecord] = field(default_factory=list)
+    #: Its map (maps.AreaMap), drawn during a build by the maps plugin; None otherwise.
+    map: Any = None
     #: Published updates that belong to this area (its own folder and ``areas:``).
     own_updates: list[UpdateInfo] = field(default_factory=list)
     #: Own and force-wide published updates merged, newest first.
@@ -92,6 +96,8 @@ class Site:
     force_wide_updates: list[UpdateInfo] = field(default_factory=list)
     #: Force-wide surveys from the SURVEYS setting (engagement.force_surveys).
     surveys: list[Survey] = field(default_factory=list)
+    #: The postcode lookup (geography.PostcodeIndex), or None without postcodes.csv.
+    postcodes: Any = None
 
     @property
     def errors(self) -> list[Problem]:

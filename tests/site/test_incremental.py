@@ -3,10 +3,12 @@ cold build of the same content gives, and unchanged pages are reused rather than
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 from support import MINI, PROJECT, build
 from support.manifest import manifest
 
@@ -170,6 +172,50 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) ->
     edit(site / UPDATE, "Category: Nonsense ", "Category: ")
     build(site, out)
     assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+# -- Maps: a boundary is an input of its own area's page and map, and of its neighbours' --
+ALPHA_BOUNDARY = "neighbourhoods/alpha/boundary.geojson"
+BETA_PAGE = "neighbourhoods/beta/index.html"
+BETA_MAP = "neighbourhoods/beta/map.svg"
+
+
+def _boundary(west: float, east: float) -> str:
+    ring = [[west, 52.34], [east, 52.34], [east, 52.40], [west, 52.40], [west, 52.34]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def _neighbouring_areas(site: Path) -> None:
+    """Beta east of Alpha, sharing its eastern edge, and a postcode in each."""
+    (site / "neighbourhoods/beta/boundary.geojson").write_text(_boundary(-2.68, -2.60), "utf-8")
+    (site / "neighbourhoods/postcodes.csv").write_text(
+        "postcode,latitude,longitude\nSY8 1AA,52.37,-2.72\nSY8 2BB,52.37,-2.64\n", "utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "west", "east"),
+    [("moved but still touching", -2.78, -2.68), ("no longer touching", -2.76, -2.70)],
+)
+def test_editing_a_boundary_rebuilds_it_and_its_neighbours_exactly(
+    site, tmp_path, change, west, east
+) -> None:
+    _neighbouring_areas(site)
+    out = tmp_path / "out"
+    build(site, out)
+    before = {rel: (out / rel).read_bytes() for rel in (BETA_PAGE, BETA_MAP)}
+    assert _neighbours(out) == ["Alpha Town"]
+    (site / ALPHA_BOUNDARY).write_text(_boundary(west, east), "utf-8")
+    build(site, out)
+    assert manifest(out) == cold(site, tmp_path / "cold")
+    # The neighbour's map shows Alpha's new outline; its page follows the neighbours list.
+    assert (out / BETA_MAP).read_bytes() != before[BETA_MAP]
+    assert _neighbours(out) == (["Alpha Town"] if change == "moved but still touching" else [])
+
+
+def _neighbours(out: Path) -> list[str]:
+    page = lxml_html.fromstring((out / BETA_PAGE).read_bytes())
+    return [a.text_content() for a in page.xpath('//section[@id="neighbours"]//li/a')]
 
 
 def test_pages_rendered_on_two_processes_are_the_same(site, tmp_path, monkeypatch, caplog) -> None:
