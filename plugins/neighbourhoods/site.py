@@ -25,6 +25,7 @@ from .files import inside, relative
 from .models import (
     FILE_MODELS,
     Area,
+    CrimeFigures,
     Event,
     Patrol,
     Priority,
@@ -39,6 +40,7 @@ AREAS_DIR = "neighbourhoods"
 UPDATES_DIR = "content/updates"
 PAGES_DIR = "content/pages"
 AREA_FILES = {"area.yaml", "priorities.yaml", "patrols.yaml", "events.yaml", "boundary.geojson"}
+AREA_FILES |= {"crime.yaml", "imported.json"}  # written by invoke import-crime / import-police
 AREA_SUBFOLDERS = {"updates", "photos", "images"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 ROOT_FILES = {"postcodes.csv", "README.md"}
@@ -61,6 +63,8 @@ class AreaRecord:
     events: list[Event] = field(default_factory=list)
     boundary: dict[str, Any] | None = None
     shape: BaseGeometry | None = None
+    #: crime.yaml: monthly crime figures by category, or None.
+    crime: CrimeFigures | None = None
     #: Updates that belong to this area (its own folder and ``areas:``), newest first.
     own_updates: list[Any] = field(default_factory=list)
     #: Own and force-wide updates merged, newest first (set when updates are attached).
@@ -310,6 +314,9 @@ class _Loader:
                     setattr(record, attr, list(result[0]))
                     lines[name] = result[2]
                     self.check_unique_ids(path, result[0], result[2])
+        if (folder / "crime.yaml").exists():
+            crime = self.load_model(folder / "crime.yaml", "crime.yaml")
+            record.crime = crime[0] if crime else None
         boundary = folder / "boundary.geojson"
         if boundary.exists() and self.safe_path(boundary):
             try:
