@@ -39,7 +39,9 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # "checks" must stay last: it checks what every other plugin wrote.
-PLUGINS = ["neighbourhoods", "feeds", "calendars", "theme_check", "sitemap", "hosting", "checks"]
+PLUGINS = [
+    "neighbourhoods", "feeds", "calendars", "theme_check", "crime", "sitemap", "hosting", "checks"
+]
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]

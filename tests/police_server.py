@@ -22,7 +22,7 @@ class FakePoliceAPI:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 path = parts.path.removeprefix("/api/")
                 if path in api.busy_once:
