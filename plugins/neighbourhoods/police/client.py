@@ -70,10 +70,10 @@ class TokenBucket:
                 now = self.clock()
                 self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
                 self.updated = now
-                if self.tokens >= 1:
-                    self.tokens -= 1
+                if self.tokens >= 1 - 1e-9:  # allow for rounding in the refill
+                    self.tokens = max(0.0, self.tokens - 1)
                     return slept
-                wait = (1 - self.tokens) / self.rate
+                wait = max((1 - self.tokens) / self.rate, 1e-3)
                 self.sleep(wait)
                 slept += wait
 
