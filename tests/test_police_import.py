@@ -158,3 +158,35 @@ def test_sample_areas_show_illustrative_figures(sample_output: Path) -> None:
     assert "Illustrative" in page and "They are not real crime figures" in page
     assert "<caption>Crimes by category and month, November 2025 to October 2026</caption>" in page
     assert '<th scope="row">Anti-social behaviour</th>' in page
+
+
+def test_invoke_tasks_run_against_a_mirror(site: Path) -> None:
+    from conftest import invoke
+
+    with FakePoliceAPI(busy_once={"west-mercia/neighbourhoods"}, crimes=CRIMES) as api:
+        police = invoke(
+            "import-police",
+            "--force",
+            "west-mercia",
+            "--neighbourhood",
+            "NW02",
+            "--base-url",
+            api.base_url,
+            "--content-root",
+            str(site),
+        )
+        crime = invoke(
+            "import-crime",
+            "--area",
+            "broseley",
+            "--base-url",
+            api.base_url,
+            "--content-root",
+            str(site),
+            "--dry-run",
+        )
+    assert police.returncode == 0, police.stdout + police.stderr
+    assert "broseley (NW02): new area" in police.stdout
+    assert crime.returncode == 0, crime.stdout + crime.stderr
+    assert "(dry run: nothing was written)" in crime.stdout
+    assert not (site / "neighbourhoods" / "broseley" / "crime.yaml").exists()
