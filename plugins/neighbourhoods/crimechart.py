@@ -33,12 +33,14 @@ MONTHS = 12
 SOURCE_URL = "https://data.police.uk/"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
-# Chart geometry (SVG user units).
-LABEL_WIDTH = 200
+# Chart geometry (SVG user units): each row is the category's name, then its bars
+# below it, so the chart is 320 wide and fits a phone without shrinking its text.
+LABEL_WIDTH = 0
+LABEL_HEIGHT = 20
 BAR_STEP = 22
 BAR_WIDTH = 16
-ROW_HEIGHT = 26
-BAR_MAX = 20
+ROW_HEIGHT = 50
+BAR_MAX = 24
 TOTAL_WIDTH = 56
 AXIS_HEIGHT = 22
 
@@ -123,8 +125,12 @@ def crime_chart(figures: Any, months: int = MONTHS) -> CrimeChart | None:
             if count and height < 2:
                 height = 2
             row.bars.append(
-                Bar(x=LABEL_WIDTH + n * BAR_STEP, y=row.y + 3 + BAR_MAX - height, height=height,
-                    count=count)
+                Bar(
+                    x=LABEL_WIDTH + n * BAR_STEP,
+                    y=row.y + LABEL_HEIGHT + BAR_MAX - height,
+                    height=height,
+                    count=count,
+                )
             )
     return CrimeChart(
         months=shown,
