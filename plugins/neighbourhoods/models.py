@@ -374,6 +374,16 @@ class CrimeFigures(Strict):
         default_factory=dict, description="Month (YYYY-MM) -> category -> number of crimes."
     )
 
+    @model_validator(mode="after")
+    def _no_month_after_runs_to(self) -> CrimeFigures:
+        later = sorted(m for m in self.months if m > self.runs_to)
+        if later:
+            raise ValueError(
+                f"runs_to: the data runs to {self.runs_to} but has figures for {', '.join(later)}; "
+                "set runs_to to the last month with figures"
+            )
+        return self
+
 
 PrioritiesFile = list[Priority]
 PatrolsFile = list[Patrol]
