@@ -15,8 +15,14 @@ class FakePoliceAPI:
     """Serves ``api.json`` under /api/; answers 429 (Retry-After: 0) to the first request
     for each path in ``busy_once``; counts street-level crime queries by month."""
 
-    def __init__(self, busy_once: set[str] | None = None, crimes: dict | None = None) -> None:
+    def __init__(
+        self,
+        busy_once: set[str] | None = None,
+        crimes: dict | None = None,
+        overrides: dict | None = None,
+    ) -> None:
         self.busy_once = set(busy_once or ())
+        self.api = {**API, **(overrides or {})}
         self.crimes = crimes or {}
         self.log: list[tuple[str, int]] = []
         api = self
@@ -31,8 +37,8 @@ class FakePoliceAPI:
                 if path == "crimes-street/all-crime":
                     month = parse_qs(parts.query)["date"][0]
                     return self.answer(200, api.crimes.get(month, []))
-                if path in API:
-                    return self.answer(200, API[path])
+                if path in api.api:
+                    return self.answer(200, api.api[path])
                 return self.answer(404, {"error": "not found"})
 
             def answer(self, status: int, body: object, headers: dict | None = None) -> None:

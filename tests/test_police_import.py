@@ -190,3 +190,32 @@ def test_invoke_tasks_run_against_a_mirror(site: Path) -> None:
     assert crime.returncode == 0, crime.stdout + crime.stderr
     assert "(dry run: nothing was written)" in crime.stdout
     assert not (site / "neighbourhoods" / "broseley" / "crime.yaml").exists()
+
+
+def test_a_refresh_updates_what_nobody_touched_and_keeps_comments_and_edits(site: Path, capsys):
+    import copy
+
+    from police_server import API
+
+    with FakePoliceAPI() as api:
+        assert run(site, api, "NW01") == 0
+    area = site / "neighbourhoods" / "much-wenlock-and-rural" / "area.yaml"
+    edited = (
+        area.read_text("utf-8")
+        .replace("district: West Mercia Police", "district: Shropshire  # set by the team")
+        .replace("role: PCSO", "role: PCSO (Wenlock Edge)")
+    )
+    area.write_text(edited, "utf-8")
+    hood = copy.deepcopy(API["west-mercia/NW01"])
+    hood["locations"][0]["address"] = "New Road, Much Wenlock"
+    hood["contact_details"]["telephone"] = "01952 000 000"
+    capsys.readouterr()
+    with FakePoliceAPI(overrides={"west-mercia/NW01": hood}) as api:
+        assert run(site, api, "NW01") == 0
+    out = capsys.readouterr().out
+    assert "updated stations" in out and "updated contact" in out and "kept team" in out
+    text = area.read_text("utf-8")
+    assert "district: Shropshire  # set by the team" in text
+    assert "role: PCSO (Wenlock Edge)" in text
+    assert "New Road, Much Wenlock" in text and "01952 000 000" in text
+    assert load_site(site).errors == []
