@@ -20,7 +20,9 @@ class FakePoliceAPI:
         busy_once: set[str] | None = None,
         crimes: dict | None = None,
         overrides: dict | None = None,
+        failing: set[str] | None = None,
     ) -> None:
+        self.failing = set(failing or ())
         self.busy_once = set(busy_once or ())
         self.api = {**API, **(overrides or {})}
         self.crimes = crimes or {}
@@ -31,6 +33,8 @@ class FakePoliceAPI:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 path = parts.path.removeprefix("/api/")
+                if path in api.failing:
+                    return self.answer(500, {"error": "internal"})
                 if path in api.busy_once:
                     api.busy_once.discard(path)
                     return self.answer(429, {"error": "busy"}, {"Retry-After": "0"})

@@ -219,3 +219,28 @@ def test_a_refresh_updates_what_nobody_touched_and_keeps_comments_and_edits(site
     assert "role: PCSO (Wenlock Edge)" in text
     assert "New Road, Much Wenlock" in text and "01952 000 000" in text
     assert load_site(site).errors == []
+
+
+def test_a_failing_area_is_named_and_leaves_no_files(site: Path, capsys) -> None:
+    from neighbourhoods.police import sync
+
+    with FakePoliceAPI(failing={"west-mercia/NW01/boundary"}) as api:
+        client = PoliceClient(api.base_url, retries=2, backoff=0.01)
+        code = sync.run_import_police(
+            site,
+            "west-mercia",
+            [],
+            False,
+            api.base_url,
+            "neighbourhoods@westmercia.police.uk",
+            client=client,
+        )
+        tries = [path for path, status in api.log if status == 500]
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "(NW01): ERROR boundary of 'NW01': gave up after 3 tries (HTTP 500)" in out
+    assert len(tries) == 3
+    assert not (site / "neighbourhoods" / "much-wenlock-and-rural").exists()
+    assert (site / "neighbourhoods" / "broseley" / "area.yaml").exists()
+    leftovers = [p for p in site.rglob("*.tmp")]
+    assert leftovers == []
