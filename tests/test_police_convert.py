@@ -72,3 +72,23 @@ def test_slugs_come_from_names() -> None:
         == "much-wenlock-and-rural"
     )
     assert importer.slugify("Ross-on-Wye") == "ross-on-wye"
+
+
+def test_ids_are_unique_only_within_a_force_so_slugs_come_from_names() -> None:
+    from neighbourhoods.police.sync import new_slug
+
+    taken = {"town-centre"}
+    assert new_slug("Town Centre", "TC1", taken) == "town-centre-tc1"
+    assert new_slug("Ludlow", "SS_LUD", taken) == "ludlow"
+
+
+def test_a_hand_made_value_is_kept_and_said_to_be_local() -> None:
+    from neighbourhoods.police import ownership
+
+    current = ownership.load_yaml("name: Ludlow\nteam: []\ncontact: {email: a@b.uk}\n")
+    merge = ownership.merge_fields(
+        current, {"team": [{"name": "Jo", "role": "PC"}], "contact": {"email": "c@d.uk"}}, {}
+    )
+    assert "added team" in merge.notes
+    assert "kept contact (written locally, never imported)" in merge.notes
+    assert ownership.plain(current["contact"]) == {"email": "a@b.uk"}

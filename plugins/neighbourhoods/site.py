@@ -47,7 +47,7 @@ ROOT_FILES = {"postcodes.csv", "README.md"}
 MAX_UPDATE_BYTES = 1_000_000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-_KNOWN_FIELDS = known_field_names([Area, Priority, Patrol, Event, UpdateMeta])
+_KNOWN_FIELDS = known_field_names([Area, Priority, Patrol, Event, UpdateMeta, CrimeFigures])
 _ADAPTERS = {name: TypeAdapter(model) for name, (model, _) in FILE_MODELS.items()}
 
 

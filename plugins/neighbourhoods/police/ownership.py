@@ -122,7 +122,8 @@ def merge_fields(current: CommentedMap, new: dict[str, Any], last: dict[str, str
             result.owned[key] = mine
             result.notes.append(f"updated {key}")
         else:
-            result.notes.append(f"kept {key} (edited by hand)")
+            why = "edited by hand" if key in last else "written locally, never imported"
+            result.notes.append(f"kept {key} ({why})")
     # What the importer wrote before and nobody has touched stays its own, even when
     # data.police.uk has nothing for it this time.
     for key, print_ in last.items():
