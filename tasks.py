@@ -35,7 +35,7 @@ def build(
     output: str | None = None,
 ) -> None:
     """Validate all content and build the site."""
-    from neighbourhoods.build import run_build
+    from neighbourhood_policing.tools.build import run_build
 
     config = HERE / ("publishconf.py" if publish else "pelicanconf.py")
     _exit(
@@ -73,7 +73,7 @@ def serve(c: Context, port: int = 8000, output: str | None = None) -> None:
 )
 def validate(c: Context, strict: bool = False, content_root: str | None = None) -> None:
     """Check all content and list every problem with its file and line."""
-    from neighbourhoods.build import run_validate
+    from neighbourhood_policing.tools.build import run_validate
 
     _exit(run_validate(content_root or HERE, strict=strict))
 
@@ -84,7 +84,7 @@ _CONTENT_ROOT_HELP = "The folder holding content/ and neighbourhoods/ (default: 
 
 def _editing_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run an editing helper; a mistake the editor can fix ends with its message, not a trace."""
-    from neighbourhoods.editing import EditingError
+    from neighbourhood_policing.tools.common import EditingError
 
     try:
         return function(*args, **kwargs)
@@ -113,7 +113,7 @@ def new_update(
     content_root: str | None = None,
 ) -> None:
     """Create a new update for an area, dated now, ready to fill in."""
-    from neighbourhoods.editing import new_update as create
+    from neighbourhood_policing.tools.scaffold import new_update as create
 
     root = Path(content_root or HERE)
     path = _editing_call(create, root, area, title, category=category, priority=priority)
@@ -154,7 +154,7 @@ def new_event(
     content_root: str | None = None,
 ) -> None:
     """Add an event to an area's events.yaml, keeping the file's comments and layout."""
-    from neighbourhoods.editing import new_event as add
+    from neighbourhood_policing.tools.scaffold import new_event as add
 
     root = Path(content_root or HERE)
     path, event_id = _editing_call(
@@ -183,8 +183,8 @@ def new_event(
 )
 def codeowners(c: Context, check: bool = False, content_root: str | None = None) -> None:
     """Write .github/CODEOWNERS from the maintainers in each area.yaml."""
-    from neighbourhoods.build import pelican_settings
-    from neighbourhoods.editing import write_codeowners
+    from neighbourhood_policing.settings import pelican_settings
+    from neighbourhood_policing.tools.codeowners import write_codeowners
 
     root = Path(content_root or HERE)
     default = pelican_settings(HERE / "pelicanconf.py").get("CODEOWNERS_DEFAULT") or []
@@ -210,8 +210,8 @@ def report(
     content_root: str | None = None,
 ) -> None:
     """List per area: last update, overdue reviews, past events and empty sections."""
-    from neighbourhoods.editing import freshness, report_markdown, report_table
-    from neighbourhoods.site import load_site
+    from neighbourhood_policing.loading import load_site
+    from neighbourhood_policing.tools.freshness import freshness, report_markdown, report_table
 
     site = load_site(Path(content_root or HERE))
     rows = freshness(site)
@@ -238,8 +238,8 @@ def livereload(
     """Build, serve at http://localhost:PORT and rebuild within seconds of any change."""
     from livereload import Server
 
-    from neighbourhoods.build import quiet_pelican_logging
-    from neighbourhoods.editing import Rebuilder, watch_paths
+    from neighbourhood_policing.tools.build import quiet_pelican_logging
+    from neighbourhood_policing.tools.livereload import Rebuilder, watch_paths
 
     root = Path(content_root or HERE)
     folder = Path(output or OUTPUT)
@@ -267,9 +267,10 @@ def publish(
     output: str | None = None,
 ) -> None:
     """Build with publishconf.py, add .gz and .br copies, and deploy to the target."""
-    from neighbourhoods.build import pelican_settings, run_build
-    from neighbourhoods.editing import parse_target
-    from neighbourhoods.editing import publish as deploy
+    from neighbourhood_policing.settings import pelican_settings
+    from neighbourhood_policing.tools.build import run_build
+    from neighbourhood_policing.tools.publish import parse_target
+    from neighbourhood_policing.tools.publish import publish as deploy
 
     config = HERE / "publishconf.py"
     destination = target or pelican_settings(config).get("PUBLISH_TARGET") or ""
@@ -282,7 +283,7 @@ def publish(
 @task(help={"check": "Fail if the committed schemas are out of date instead of writing them."})
 def schemas(c: Context, check: bool = False) -> None:
     """Write the JSON Schema files in schemas/ from the content models."""
-    from neighbourhoods.schemas import write_schemas
+    from neighbourhood_policing.schemas import write_schemas
 
     stale = write_schemas(HERE / "schemas", check=check)
     if check and stale:
@@ -318,9 +319,9 @@ def bench(c: Context, areas: int = 1000, updates: int = 20000, no_build: bool = 
 )
 def check(c: Context, publish: bool = False, output: str | None = None) -> None:
     """Check every link, image, fragment, feed and calendar link in the built site."""
-    from checks.links import check_output
-    from neighbourhoods.build import pelican_settings
-    from neighbourhoods.problems import report
+    from neighbourhood_policing.checks.links import check_output
+    from neighbourhood_policing.problems import report
+    from neighbourhood_policing.settings import pelican_settings
 
     folder = Path(output or OUTPUT)
     if not (folder / "index.html").is_file():
@@ -355,12 +356,15 @@ def import_police(
     content_root: str | None = None,
 ) -> None:
     """Create and refresh area folders from data.police.uk, keeping editors' changes."""
-    from neighbourhoods.build import pelican_settings
-    from neighbourhoods.police.sync import run_import_police
+    from neighbourhood_policing.settings import pelican_settings
+    from neighbourhood_policing.tools.police.sync import run_import_police
 
     fallback = pelican_settings(HERE / "pelicanconf.py").get("CONTACT_EMAIL", "")
-    _exit(run_import_police(Path(content_root or HERE), force, neighbourhood or [], dry_run,
-                            base_url, fallback))
+    _exit(
+        run_import_police(
+            Path(content_root or HERE), force, neighbourhood or [], dry_run, base_url, fallback
+        )
+    )
 
 
 @task(
@@ -382,6 +386,6 @@ def import_crime(
     content_root: str | None = None,
 ) -> None:
     """Fetch monthly crime figures by category for each area's boundary into crime.yaml."""
-    from neighbourhoods.police.crime import run_import_crime
+    from neighbourhood_policing.tools.police.crime import run_import_crime
 
     _exit(run_import_crime(Path(content_root or HERE), area or [], refresh, dry_run, base_url))

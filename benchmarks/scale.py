@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from neighbourhoods.build import PROJECT, build_site
-from neighbourhoods.site import load_site
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.settings import PROJECT
+from neighbourhood_policing.tools.build import build_site
 
 AREA = """name: Area {n}
 district: District {d}

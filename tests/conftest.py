@@ -1,36 +1,17 @@
-"""Shared fixtures: real builds of the sample site and of small test sites."""
+"""Shared fixtures: real builds of the sample site and of small test sites.
+
+Helpers (paths, ``build``, ``invoke``, the browser's flags) are in ``tests/support``.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from neighbourhoods.build import build_site
-
-PROJECT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
-#: Debian's Chromium, driven by Playwright; never a downloaded browser build.
-CHROMIUM = "/usr/bin/chromium"
-#: Flags for a headless run on a machine with no network beyond the package registries.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-]
-#: 2026-11-24 00:00 UTC: the sample site's "today", so upcoming events stay upcoming.
-SOURCE_DATE_EPOCH = "1795478400"
+from support import MINI, PROJECT, SOURCE_DATE_EPOCH, build
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -42,31 +23,6 @@ def _pinned_build_date() -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
     else:
         os.environ["SOURCE_DATE_EPOCH"] = old
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run an invoke task as a user would, from the project folder; never raises."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        env={**os.environ, **(env or {})},
-        check=False,
-        timeout=300,
-    )
-
-
-def build(content_root: Path, output: Path, config: Path | None = None, **overrides) -> Path:
-    """Build a site for real into ``output`` and return it."""
-    build_site(
-        config or PROJECT / "pelicanconf.py",
-        content_root=content_root,
-        output=output,
-        overrides=overrides or None,
-    )
-    return output
 
 
 @pytest.fixture(scope="session")

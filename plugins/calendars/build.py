@@ -18,18 +18,12 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
 
-from neighbourhoods.files import absolute_url as absolute
-from neighbourhoods.files import site_domain
-from neighbourhoods.markup import plain_text, render_markdown
+from neighbourhood_policing.files import absolute_url as absolute
+from neighbourhood_policing.files import site_domain
+from neighbourhood_policing.markup import plain_text, render_markdown
+from neighbourhood_policing.rules import local, timezone
 
-TZID = "Europe/London"
-LONDON = ZoneInfo(TZID)
 REFRESH = dt.timedelta(hours=12)
-
-
-def local(value: dt.datetime) -> dt.datetime:
-    """A naive local time from the content as an aware Europe/London time."""
-    return value.replace(tzinfo=LONDON)
 
 
 def year_range(events: Sequence[Any]) -> tuple[dt.date, dt.date] | None:
@@ -45,8 +39,8 @@ def year_range(events: Sequence[Any]) -> tuple[dt.date, dt.date] | None:
 class Item:
     """One event with the area it belongs to."""
 
-    record: Any  # neighbourhoods.site.AreaRecord
-    event: Any  # neighbourhoods.models.Event
+    record: Any  # neighbourhood_policing.site.AreaRecord
+    event: Any  # neighbourhood_policing.models.Event
 
 
 @dataclass
@@ -60,7 +54,11 @@ class CalendarSpec:
 
 
 class CalendarWriter:
-    def __init__(self, *, siteurl: str, sitename: str, force_name: str) -> None:
+    def __init__(
+        self, *, siteurl: str, sitename: str, force_name: str, zone: ZoneInfo | None = None
+    ) -> None:
+        self.zone = zone or timezone()
+        self.tzid = self.zone.key
         self.siteurl = siteurl.rstrip("/")
         self.domain = site_domain(siteurl)
         self.prodid = f"-//{force_name}//{sitename}//EN"
@@ -72,13 +70,13 @@ class CalendarWriter:
 
     def vevent(self, item: Item, *, name_area: bool) -> VEvent:
         record, event = item.record, item.event
-        start = local(event.start)
+        start = local(event.start, self.zone)
         page = absolute(self.siteurl, f"{record.url}#events")
         component = VEvent()
         component.add("uid", self.uid(record, event))
         component.add("dtstamp", start.astimezone(dt.UTC))
         component.add("dtstart", start)
-        component.add("dtend", local(event.end))
+        component.add("dtend", local(event.end, self.zone))
         summary = event.title
         if name_area:
             summary = f"{summary} ({record.name})"
@@ -117,18 +115,18 @@ class CalendarWriter:
         calendar.add("x-wr-calname", vText(spec.name))
         calendar.add("description", spec.description)
         calendar.add("x-wr-caldesc", vText(spec.description))
-        calendar.add("x-wr-timezone", vText(TZID))
+        calendar.add("x-wr-timezone", vText(self.tzid))
         calendar.add("url", spec.page_url)
         calendar.add("source", absolute(self.siteurl, spec.path))
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH))
         span = year_range([i.event for i in spec.items]) or self.default_range
         if span is None:
-            timezone = Timezone.from_tzinfo(LONDON, tzid=TZID)
+            zone = Timezone.from_tzinfo(self.zone, tzid=self.tzid)
         else:
             first, last = span
-            timezone = Timezone.from_tzinfo(LONDON, tzid=TZID, first_date=first, last_date=last)
-        calendar.add_component(timezone)
+            zone = Timezone.from_tzinfo(self.zone, tzid=self.tzid, first_date=first, last_date=last)
+        calendar.add_component(zone)
         for item in spec.items:
             calendar.add_component(self.vevent(item, name_area=spec.name_area))
         return calendar.to_ical()

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
-from neighbourhoods.files import write_atomic
+from neighbourhood_policing import urls
+from neighbourhood_policing.files import siteurl_setting, write_outputs
+from neighbourhood_policing.models import Event
+from neighbourhood_policing.rules import force_name, timezone
+from neighbourhood_policing.site import AreaRecord, Site
+from neighbourhood_policing.urls import SITE_CALENDAR, area_calendar_path, event_calendar_path
 
-from .build import CalendarSpec, CalendarWriter, Item, absolute, site_domain, year_range
+from .build import CalendarSpec, CalendarWriter, Item, absolute, year_range
 
 logger = logging.getLogger(__name__)
-
-SITE_CALENDAR = "events.ics"
-
-
-def area_calendar_path(record: Any) -> str:
-    return f"{record.url}events.ics"
-
-
-def event_calendar_path(record: Any, event: Any) -> str:
-    return f"{record.url}events/{event.id}.ics"
 
 
 class CalendarLinks:
@@ -36,24 +30,24 @@ class CalendarLinks:
     def __init__(self, siteurl: str) -> None:
         self.siteurl = siteurl
 
-    def area(self, record: Any) -> str:
+    def area(self, record: AreaRecord) -> str:
         return absolute(self.siteurl, area_calendar_path(record))
 
-    def event(self, record: Any, event: Any) -> str:
+    def event(self, record: AreaRecord, event: Event) -> str:
         return absolute(self.siteurl, event_calendar_path(record, event))
 
     def site(self) -> str:
         return absolute(self.siteurl, SITE_CALENDAR)
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Check SITEURL and give templates the calendar URLs."""
     settings = pelican.settings
-    site_domain(settings.get("SITEURL", ""))
-    settings.setdefault("JINJA_GLOBALS", {})["calendar_links"] = CalendarLinks(settings["SITEURL"])
+    calendar_links = CalendarLinks(siteurl_setting(settings))
+    settings.setdefault("JINJA_GLOBALS", {})["calendar_links"] = calendar_links
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return CalendarsGenerator
 
 
@@ -69,9 +63,9 @@ class CalendarsGenerator(Generator):
 
     def calendar_specs(self) -> list[CalendarSpec]:
         settings = self.settings
-        site = settings["SITE_MODEL"]
+        site: Site = settings["SITE_MODEL"]
         siteurl = settings["SITEURL"]
-        force = settings.get("FORCE_NAME", settings["SITENAME"])
+        force = force_name(settings)
         specs: list[CalendarSpec] = []
         everything: list[Item] = []
         for record in site.areas.values():
@@ -108,7 +102,7 @@ class CalendarsGenerator(Generator):
                     "Meetings, beat surgeries and mobile police station visits by every "
                     f"{force} neighbourhood team."
                 ),
-                page_url=absolute(siteurl, "neighbourhoods/"),
+                page_url=absolute(siteurl, urls.AREAS_URL),
                 items=in_order(everything),
                 name_area=True,
             )
@@ -120,14 +114,15 @@ class CalendarsGenerator(Generator):
         calendars = CalendarWriter(
             siteurl=settings["SITEURL"],
             sitename=settings["SITENAME"],
-            force_name=settings.get("FORCE_NAME", settings["SITENAME"]),
+            force_name=force_name(settings),
+            zone=timezone(settings),
         )
         specs = self.calendar_specs()
         # A calendar with no events gets the time zone rules of the years of every event.
         calendars.default_range = year_range([i.event for i in specs[-1].items])
-        output = Path(self.output_path)
-        for spec in specs:
-            path = output / spec.path
-            write_atomic(path, calendars.render(spec))
-            signals.content_written.send(str(path), context=self.context)
-        logger.info("Wrote %d calendars", len(specs))
+        files = ((spec.path, calendars.render(spec)) for spec in specs)
+        count = write_outputs(self.output_path, files, self.announce)
+        logger.info("Wrote %d calendars", count)
+
+    def announce(self, path: str) -> None:
+        signals.content_written.send(path, context=self.context)

@@ -1,7 +1,7 @@
 """Pelican plugin: gives templates ``crime_chart(area)``, the crime figures chart of an area.
 
 The figures come from the shared model (each area's ``crime``, loaded from crime.yaml);
-the geometry is computed by ``neighbourhoods.crimechart``. The plugin writes no file of
+the geometry is computed by ``neighbourhood_policing.crimechart``. The plugin writes no file of
 its own: the chart is part of the area page.
 """
 
@@ -15,7 +15,7 @@ __all__ = ["register"]
 
 
 def area_crime_chart(record: Any) -> Any:
-    from neighbourhoods.crimechart import crime_chart
+    from neighbourhood_policing.crimechart import crime_chart
 
     return crime_chart(getattr(record, "crime", None))
 

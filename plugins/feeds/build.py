@@ -19,10 +19,11 @@ import lxml.html
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from neighbourhoods.files import SettingsError, site_domain
-from neighbourhoods.files import absolute_url as absolute
-from neighbourhoods.markup import plain_text
-from neighbourhoods.plugin import newest_first_key
+from neighbourhood_policing.files import SettingsError, site_domain
+from neighbourhood_policing.files import absolute_url as absolute
+from neighbourhood_policing.markup import plain_text
+from neighbourhood_policing.rules import newest_first_key
+from neighbourhood_policing.site import UpdateInfo
 
 #: Used for the ``updated`` date of a feed that has no entries and a site with no updates
 #: at all, so that such a feed is still reproducible.
@@ -145,7 +146,8 @@ class FeedWriter:
 
     def author_of(self, update: Any) -> Author:
         """The team whose folder holds the update; the force for everything else."""
-        home = getattr(update, "home_record", None)
+        info: UpdateInfo | None = getattr(update, "update", None)  # tests pass bare updates
+        home = info.home_record if info is not None else None
         if home is not None:
             return Author(f"{home.name} neighbourhood team", home.area.contact.email)
         return self.force_author

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
-from neighbourhoods.files import write_atomic
+from neighbourhood_policing import urls
+from neighbourhood_policing.files import siteurl_setting, write_outputs
+from neighbourhood_policing.rules import force_name
+from neighbourhood_policing.site import AreaRecord, Site, built_pages
+from neighbourhood_policing.urls import FeedPaths, feed_paths
 
 from .build import (
     EPOCH,
@@ -18,25 +22,12 @@ from .build import (
     FeedWriter,
     absolute,
     newest_first,
-    site_domain,
     updated_of,
 )
 
 logger = logging.getLogger(__name__)
 
-#: Where the feed of every update lives (the list of all updates is at /updates/).
-SITE_FEED_BASE = "updates/"
 DEFAULT_MAX_ITEMS = 50
-
-
-class FeedURLs(NamedTuple):
-    rss: str
-    atom: str
-
-
-def feed_paths(base: str) -> FeedURLs:
-    """The two feeds that sit next to a page at ``base`` (a path ending in /)."""
-    return FeedURLs(f"{base}feed.rss", f"{base}feed.atom")
 
 
 class FeedLinks:
@@ -49,16 +40,16 @@ class FeedLinks:
     def __init__(self, siteurl: str) -> None:
         self.siteurl = siteurl
 
-    def _full(self, paths: FeedURLs) -> FeedURLs:
-        return FeedURLs(absolute(self.siteurl, paths.rss), absolute(self.siteurl, paths.atom))
+    def _full(self, paths: FeedPaths) -> FeedPaths:
+        return FeedPaths(absolute(self.siteurl, paths.rss), absolute(self.siteurl, paths.atom))
 
-    def area(self, record: Any) -> FeedURLs:
-        return self._full(feed_paths(record.url))
+    def area(self, record: AreaRecord) -> FeedPaths:
+        return self._full(urls.area_feeds(record))
 
-    def site(self) -> FeedURLs:
-        return self._full(feed_paths(SITE_FEED_BASE))
+    def site(self) -> FeedPaths:
+        return self._full(urls.site_feeds())
 
-    def category(self, category: Any) -> FeedURLs:
+    def category(self, category: Any) -> FeedPaths:
         return self._full(feed_paths(category.url))
 
 
@@ -74,15 +65,14 @@ def max_items(settings: dict[str, Any]) -> int | None:
     return value
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Check the settings feeds depend on and give templates the feed URLs."""
     settings = pelican.settings
     max_items(settings)
-    site_domain(settings.get("SITEURL", ""))
-    settings.setdefault("JINJA_GLOBALS", {})["feed_links"] = FeedLinks(settings["SITEURL"])
+    settings.setdefault("JINJA_GLOBALS", {})["feed_links"] = FeedLinks(siteurl_setting(settings))
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return FeedsGenerator
 
 
@@ -94,10 +84,10 @@ class FeedsGenerator(Generator):
 
     def feed_specs(self) -> list[FeedSpec]:
         settings = self.settings
-        site = settings["SITE_MODEL"]
+        site: Site = settings["SITE_MODEL"]
         siteurl = settings["SITEURL"]
         limit = max_items(settings)
-        force = settings.get("FORCE_NAME", settings["SITENAME"])
+        force = force_name(settings)
 
         def spec(base: str, title: str, description: str, updates: Any) -> FeedSpec:
             """The RSS and Atom pair for the page at ``base`` (feeds sit beside it)."""
@@ -117,13 +107,13 @@ class FeedsGenerator(Generator):
                 f"{record.name} neighbourhood team: updates",
                 f"News, appeals and advice from the {record.name} neighbourhood team, "
                 f"and updates from {force} for everyone.",
-                record.updates,
+                built_pages(record.updates),
             )
             for record in site.areas.values()
         ]
         specs.append(
             spec(
-                SITE_FEED_BASE,
+                urls.ALL_UPDATES_URL,
                 f"{force}: updates from every neighbourhood team",
                 f"News, appeals and advice from every {force} neighbourhood team.",
                 self.context.get("articles", []),
@@ -145,7 +135,7 @@ class FeedsGenerator(Generator):
         feeds = FeedWriter(
             siteurl=settings["SITEURL"],
             sitename=settings["SITENAME"],
-            force_name=settings.get("FORCE_NAME", settings["SITENAME"]),
+            force_name=force_name(settings),
             contact_email=settings.get("CONTACT_EMAIL") or "",
             language=settings.get("DEFAULT_LANG", "en-GB"),
             categories_path=settings.get("CATEGORIES_URL", "updates/category/"),
@@ -154,13 +144,15 @@ class FeedsGenerator(Generator):
         articles = self.context.get("articles", [])
         # An empty feed still needs an 'updated' date: the newest update on the site.
         fallback_updated = max((updated_of(a) for a in articles), default=EPOCH)
-        output = Path(self.output_path)
-        count = 0
-        for spec in self.feed_specs():
-            rss, atom = feeds.render(spec, fallback_updated)
-            for relative, data in ((spec.rss_path, rss), (spec.atom_path, atom)):
-                path = output / relative
-                write_atomic(path, data)
-                signals.content_written.send(str(path), context=self.context)
-                count += 1
+
+        def files() -> Iterator[tuple[str, bytes]]:
+            for spec in self.feed_specs():
+                rss, atom = feeds.render(spec, fallback_updated)
+                yield spec.rss_path, rss
+                yield spec.atom_path, atom
+
+        count = write_outputs(self.output_path, files(), self.announce)
         logger.info("Wrote %d feeds", count)
+
+    def announce(self, path: str) -> None:
+        signals.content_written.send(path, context=self.context)

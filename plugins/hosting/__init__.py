@@ -20,15 +20,16 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 
-from neighbourhoods.files import SettingsError, write_atomic
+from neighbourhood_policing.files import SettingsError, write_outputs
+from neighbourhood_policing.settings import PROJECT
+from neighbourhood_policing.site import Site
 
 __all__ = ["register", "security_txt"]
 
 logger = logging.getLogger(__name__)
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 class HostingSettingError(SettingsError):
@@ -107,13 +108,9 @@ class HostingGenerator(Generator):
     """Writes security.txt and the host's _headers file into the output."""
 
     def generate_output(self, writer: Any) -> None:
-        output = Path(self.output_path)
-        site = self.settings.get("SITE_MODEL")
-        today = getattr(site, "build_date", None)
-        text = security_txt(self.settings, today)
-        target = output / ".well-known" / "security.txt"
-        write_atomic(target, text.encode("utf-8"))
-        signals.content_written.send(str(target), context=self.context)
+        site: Site | None = self.settings.get("SITE_MODEL")
+        text = security_txt(self.settings, site.build_date if site else None)
+        files: list[tuple[str, bytes | str]] = [(".well-known/security.txt", text)]
         headers = self.settings.get("HOSTING_HEADERS_FILE")
         if headers:
             source = Path(headers)
@@ -124,12 +121,14 @@ class HostingGenerator(Generator):
                     f"HOSTING_HEADERS_FILE: {source} does not exist; name one of the files in "
                     "hosting/, or None"
                 )
-            target = output / "_headers"
-            write_atomic(target, source.read_bytes())
-            signals.content_written.send(str(target), context=self.context)
+            files.append(("_headers", source.read_bytes()))
+        write_outputs(self.output_path, files, self.announce)
+
+    def announce(self, path: str) -> None:
+        signals.content_written.send(path, context=self.context)
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return HostingGenerator
 
 

@@ -1,21 +1,17 @@
 """Pelican plugin: neighbourhood areas, their teams, priorities, patrols, events and updates.
 
-It loads and validates all content once (``site.load_site``), tells Pelican
-where updates live, attaches each update to its areas, and writes the A to Z,
-the area pages and each area's list of updates. Other plugins (feeds,
-calendars, checks) read the same model from ``settings["SITE_MODEL"]``.
+It wires the library (``neighbourhood_policing``) to Pelican: it loads and validates all
+content once before Pelican reads a file, tells Pelican where updates live and what
+their addresses are, cleans every update's and page's HTML, links each update in the
+model to the page Pelican made of it, and writes the A to Z, the area pages and the
+lists of updates. Other plugins read the same model from ``settings["SITE_MODEL"]``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from pelican import signals
 
-from .problems import ContentError, Problem
-from .site import AreaRecord, Site, load_site
-
-__all__ = ["AreaRecord", "ContentError", "Problem", "Site", "load_site", "register"]
+__all__ = ["register"]
 
 
 def register() -> None:
@@ -26,8 +22,3 @@ def register() -> None:
     signals.content_object_init.connect(plugin.on_content_object)
     signals.article_generator_finalized.connect(plugin.on_articles_finalized)
     signals.get_generators.connect(plugin.get_generators)
-
-
-def site_model(settings: dict[str, Any]) -> Site:
-    """The site model the build loaded (for other plugins)."""
-    return settings["SITE_MODEL"]

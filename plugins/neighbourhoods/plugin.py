@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import heapq
 import logging
 import os
 from pathlib import Path
 from typing import Any
 
-from pelican.generators import Generator
+from pelican import Pelican
+from pelican.generators import ArticlesGenerator, Generator
+from pelican.writers import Writer
 
-from . import filters
-from .markup import sanitise
-from .problems import ContentError
-from .site import AREAS_DIR, Site, load_site, update_url
+from neighbourhood_policing import filters, urls
+from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.markup import sanitise
+from neighbourhood_policing.problems import ContentError
+from neighbourhood_policing.rules import upcoming_events
+from neighbourhood_policing.site import AreaRecord, Site, built_pages
 
 logger = logging.getLogger(__name__)
 
 
-def newest_first_key(article: Any) -> tuple[Any, str]:
-    """The one order of updates everywhere (sort with reverse=True): newest first, and
-    updates of the same moment by URL, so the order never depends on file order."""
-    return (article.date, article.url)
-
-
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Load and validate everything before Pelican reads a single file."""
     settings = pelican.settings
     site = load_site(Path(settings["PATH"]), settings=settings)
@@ -47,15 +44,15 @@ def on_initialized(pelican: Any) -> None:
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
 
 
-def on_article_context(generator: Any, metadata: dict[str, Any]) -> None:
+def on_article_context(generator: ArticlesGenerator, metadata: dict[str, Any]) -> None:
     """Give each update its URL: under its area for a team's update, /updates/ otherwise."""
     slug = metadata.get("slug")
     if not slug:
         return
     home = metadata.get("home_area")
-    url = update_url(str(home) if home else None, str(slug))
+    url = urls.update_url(str(home) if home else None, str(slug))
     metadata.setdefault("url", url)
-    metadata.setdefault("save_as", f"{url}index.html")
+    metadata.setdefault("save_as", urls.page_path(url))
 
 
 def on_content_object(instance: Any) -> None:
@@ -70,95 +67,95 @@ def on_content_object(instance: Any) -> None:
         instance._summary = instance.metadata["summary"]
 
 
-def on_articles_finalized(generator: Any) -> None:
-    """Index updates by area once: each area gets its own and the force-wide ones."""
+def on_articles_finalized(generator: ArticlesGenerator) -> None:
+    """Link each update in the model to its page, and each page to its update.
+
+    The model already knows every area's updates in order (the library indexed them
+    when it loaded); templates and feeds need Pelican's pages of them, with the
+    rendered content, so each ``UpdateInfo`` gets ``article`` and each article
+    ``update`` (the one attribute the build adds to Pelican's objects).
+    """
     site: Site = generator.settings["SITE_MODEL"]
     root = site.root
-    force_wide: list[Any] = []
-    for article in sorted(generator.articles, key=newest_first_key, reverse=True):
+    for article in generator.articles:
         rel = Path(os.path.relpath(article.source_path, root)).as_posix()
         info = site.updates.get(rel)
-        if info is None:
-            continue
-        article.update_info = info
-        article.area_records = [site.areas[slug] for slug in info.areas]
-        article.home_record = site.areas.get(info.home) if info.home else None
-        if info.force_wide:
-            force_wide.append(article)
-        for slug in info.areas:
-            site.areas[slug].own_updates.append(article)
-    site.force_wide_updates = force_wide
-    for record in site.areas.values():
-        record.updates = list(
-            heapq.merge(record.own_updates, force_wide, key=newest_first_key, reverse=True)
-        )
+        if info is not None:
+            info.article = article
+            article.update = info
 
 
-def get_generators(pelican: Any) -> type[Generator]:
+def get_generators(pelican: Pelican) -> type[Generator]:
     return NeighbourhoodsGenerator
 
 
 class NeighbourhoodsGenerator(Generator):
-    """Writes /neighbourhoods/, each area's page and each area's list of updates."""
+    """Writes /neighbourhoods/, each area's page and list of updates, and /updates/."""
 
     def generate_context(self) -> None:
         self.site: Site = self.settings["SITE_MODEL"]
         self.context["site"] = self.site
         self.context["areas_by_name"] = self.site.areas_by_name()
 
-    def generate_output(self, writer: Any) -> None:
-        site = self.site
-        build_date = site.build_date
+    def _write(self, writer: Writer, url: str, template: str, **context: Any) -> None:
         writer.write_file(
-            f"{AREAS_DIR}/index.html",
-            self.get_template("areas"),
+            urls.page_path(url),
+            self.get_template(template),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
-            url=f"{AREAS_DIR}/",
-            page_name=f"{AREAS_DIR}/index",
-            areas=site.areas_by_name(),
-            districts=filters.group_by_district(site.areas_by_name()),
+            url=url,
+            page_name=urls.page_path(url).removesuffix(".html"),
+            **context,
         )
-        area_template = self.get_template("area")
-        list_template = self.get_template("area_updates")
+
+    def write_a_to_z(self, writer: Writer) -> None:
+        areas = self.site.areas_by_name()
+        self._write(
+            writer,
+            urls.AREAS_URL,
+            "areas",
+            areas=areas,
+            districts=filters.group_by_district(areas),
+        )
+
+    def write_area_page(self, writer: Writer, record: AreaRecord) -> None:
         latest = self.settings.get("AREA_LATEST_UPDATES", 5)
-        for record in site.areas.values():
-            upcoming = sorted(
-                (e for e in record.events if e.end.date() >= build_date),
-                key=lambda e: (e.start, e.id),
-            )
-            writer.write_file(
-                f"{record.url}index.html",
-                area_template,
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=record.url,
-                page_name=f"{record.url}index",
-                area=record,
-                upcoming_events=upcoming,
-                priorities=filters.priorities_in_order(record.priorities),
-                latest_updates=record.updates[:latest],
-            )
-            writer.write_file(
-                f"{record.url}updates/index.html",
-                list_template,
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                paginated={"articles": record.updates},
-                template_name="area_updates",
-                url=f"{record.url}updates/",
-                page_name=f"{record.url}updates/index",
-                area=record,
-                articles=record.updates,
-            )
-        writer.write_file(
-            "updates/index.html",
-            self.get_template("all_updates"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            paginated={"articles": self.context["articles"]},
-            template_name="all_updates",
-            url="updates/",
-            page_name="updates/index",
-            articles=self.context["articles"],
+        self._write(
+            writer,
+            record.url,
+            "area",
+            area=record,
+            upcoming_events=upcoming_events(record.events, self.site.build_date),
+            priorities=filters.priorities_in_order(record.priorities),
+            latest_updates=built_pages(record.updates[:latest]),
         )
+
+    def write_area_updates(self, writer: Writer, record: AreaRecord) -> None:
+        articles = built_pages(record.updates)
+        self._write(
+            writer,
+            urls.area_updates_url(record.slug),
+            "area_updates",
+            paginated={"articles": articles},
+            template_name="area_updates",
+            area=record,
+            articles=articles,
+        )
+
+    def write_all_updates(self, writer: Writer) -> None:
+        articles = self.context["articles"]
+        self._write(
+            writer,
+            urls.ALL_UPDATES_URL,
+            "all_updates",
+            paginated={"articles": articles},
+            template_name="all_updates",
+            articles=articles,
+        )
+
+    def generate_output(self, writer: Writer) -> None:
+        self.write_a_to_z(writer)
+        for record in self.site.areas.values():
+            self.write_area_page(writer, record)
+            self.write_area_updates(writer, record)
+        self.write_all_updates(writer)

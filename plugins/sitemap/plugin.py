@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pelican import signals
+from pelican import Pelican, signals
 
-from neighbourhoods.files import write_atomic
+from neighbourhood_policing.files import write_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def render_robots(siteurl: str) -> str:
 _current: Sitemap | None = None
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     global _current
     settings = pelican.settings
     _current = Sitemap(
@@ -138,7 +138,7 @@ def on_content_written(path: str, context: Mapping[str, Any] | None = None) -> N
         _current.add(path, context)
 
 
-def on_finalized(pelican: Any) -> None:
+def on_finalized(pelican: Pelican) -> None:
     global _current
     sitemap, _current = _current, None
     if sitemap is None:
@@ -149,11 +149,13 @@ def on_finalized(pelican: Any) -> None:
             "to the site's address, e.g. https://neighbourhoods.example.police.uk",
             sitemap.siteurl,
         )
-    for name, text in (
+    files = [
         ("sitemap.xml", render_sitemap(sitemap.urls())),
         ("robots.txt", render_robots(sitemap.siteurl)),
-    ):
-        target = sitemap.output / name
-        write_atomic(target, text)
-        logger.info('Writing "%s"', target)
-        signals.content_written.send(str(target), context={})
+    ]
+    write_outputs(sitemap.output, files, _announce)
+
+
+def _announce(path: str) -> None:
+    logger.info('Writing "%s"', path)
+    signals.content_written.send(path, context={})

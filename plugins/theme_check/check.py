@@ -19,7 +19,7 @@ from typing import Any
 
 from coloraide import Color
 
-from neighbourhoods.problems import Problem
+from neighbourhood_policing.problems import Problem
 
 MIN_CONTRAST = 4.5
 

@@ -7,10 +7,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pelican import signals
+from pelican import Pelican, signals
 
-from neighbourhoods.files import write_atomic
-from neighbourhoods.problems import ContentError, Problem
+from neighbourhood_policing.files import write_outputs
+from neighbourhood_policing.problems import ContentError, Problem
 
 from .check import check_theme_settings, render_stylesheet
 
@@ -30,7 +30,7 @@ def settings_file(settings: dict[str, Any]) -> Path:
     return Path(settings["THEME"]).resolve().parent / "pelicanconf.py"
 
 
-def on_initialized(pelican: Any) -> None:
+def on_initialized(pelican: Pelican) -> None:
     """Refuse colours below 4.5:1 and a missing logo; render the stylesheet once."""
     settings = pelican.settings
     config = settings_file(settings)
@@ -54,7 +54,7 @@ def on_initialized(pelican: Any) -> None:
     settings.setdefault("JINJA_GLOBALS", {})["THEME_CSS_VERSION"] = version
 
 
-def on_finalized(pelican: Any) -> None:
+def on_finalized(pelican: Pelican) -> None:
     """Replace Pelican's plain copy of the stylesheet with the one carrying the colours.
 
     The copy may be a link to the theme's file (STATIC_CREATE_LINKS): renaming over
@@ -64,7 +64,10 @@ def on_finalized(pelican: Any) -> None:
     stylesheet = settings.get("THEME_STYLESHEET")
     if stylesheet is None:
         return
-    target = Path(settings["OUTPUT_PATH"]) / settings["THEME_STATIC_DIR"] / STYLESHEET
-    write_atomic(target, stylesheet)
-    logger.info('Writing "%s" with the theme colours', target)
-    signals.content_written.send(str(target), context={})
+    rel = f"{settings['THEME_STATIC_DIR']}/{STYLESHEET}"
+    write_outputs(settings["OUTPUT_PATH"], [(rel, stylesheet)], _announce)
+
+
+def _announce(path: str) -> None:
+    logger.info('Writing "%s" with the theme colours', path)
+    signals.content_written.send(path, context={})

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT, build
+from support import CHROMIUM, CHROMIUM_ARGS, PROJECT, build
 
 pytestmark = pytest.mark.browser
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_site import (  # noqa: F401  (the fixtures these tests use)
+from playwright.sync_api import Page
+from support.browser import (  # noqa: F401  (the fixtures these tests use)
     fixture_browser,
     fixture_context,
     fixture_page,
     fixture_served_site,
 )
-from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 AXE_OPTIONS = {

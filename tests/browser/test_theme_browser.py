@@ -1,7 +1,7 @@
 """Every page type of the sample site, in Debian's Chromium: axe, keyboard, reflow, no JS, print.
 
 The site is built once per session with SITEURL pointing at a local server
-(see browser_site.py) and one browser tab is reused throughout.
+(see tests/support/browser.py) and one browser tab is reused throughout.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_site import (  # noqa: F401  (the fixtures these tests use)
+from playwright.sync_api import BrowserContext, Page
+from support.browser import (  # noqa: F401  (the fixtures these tests use)
     fixture_artifacts,
     fixture_browser,
     fixture_context,
@@ -20,8 +21,7 @@ from browser_site import (  # noqa: F401  (the fixtures these tests use)
     fixture_page,
     fixture_served_site,
 )
-from playwright.sync_api import BrowserContext, Page
-from theme_pages import NOT_FOUND, page_types, url_path
+from support.pages import NOT_FOUND, page_types, url_path
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ AXE = Axe()
 
 # The page types, each the heaviest example in the built sample site (tests/theme_pages.py).
 # Paginated lists are represented by /updates/page/2/ (the same template and pagination
-# component as an area's list; tests/test_theme_pages.py checks an area's second page).
+# component as an area's list; tests/site/test_pages.py checks an area's second page).
 PAGE_TYPES = [
     "home",
     "a-to-z",

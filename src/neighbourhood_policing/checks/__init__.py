@@ -1,0 +1,35 @@
+"""Checks of a built site: nothing lost (``nothing_lost``) and no broken link (``links``),
+over a parsed view of the output folder (``output``).
+
+The build runner (``tools.build``) runs them once Pelican has finished, so they see
+every file every plugin wrote, whatever order the plugins' receivers run in; a problem
+fails the build and the previous output stays in place. ``invoke check`` runs the link
+checker alone. ``CHECK_OUTPUT = False`` turns both off, ``CHECK_LINKS = False`` the
+link checker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..problems import Problem
+from .links import check_links
+from .nothing_lost import check_nothing_lost
+from .output import Output
+
+__all__ = ["check_built_site"]
+
+
+def check_built_site(output_path: Path | str, settings: dict[str, Any]) -> list[Problem]:
+    """Everything missing or broken in the built site; empty when all is well."""
+    if not settings.get("CHECK_OUTPUT", True):
+        return []
+    site = settings.get("SITE_MODEL")
+    output = Output(Path(output_path), settings.get("SITEURL", ""))
+    problems: list[Problem] = []
+    if site is not None:
+        problems += check_nothing_lost(site, output, settings)
+    if settings.get("CHECK_LINKS", True):
+        problems += check_links(output)
+    return problems

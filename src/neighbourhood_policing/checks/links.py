@@ -1,0 +1,84 @@
+"""The link checker: every link inside the built site must lead somewhere.
+
+It reads every HTML page, feed (Atom, RSS), sitemap, calendar (.ics) and
+stylesheet in the output and checks each internal link, image, script,
+stylesheet and ``#fragment``: the file must exist and, for a fragment into an
+HTML page, that page must have an element with that id. Links to other sites
+are not fetched (the build works offline); ``javascript:``, ``vbscript:`` and
+``data:`` URLs are always reported, because nothing we publish should use them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..problems import Problem
+from .output import Output
+
+#: Schemes that are never fetched or checked: they leave the site by design.
+EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel", "sms", "webcal", "geo"}
+#: Schemes that must never appear in anything we publish.
+FORBIDDEN_SCHEMES = {"javascript", "vbscript", "data", "file"}
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+CHECKED_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".ics", ".css"}
+
+
+def _fragment(url: str) -> str:
+    return unquote(urlsplit(url.strip()).fragment)
+
+
+def check_links(output: Output, files: Iterable[str] | None = None) -> list[Problem]:
+    """Every broken internal link in ``files`` (default: every checked file in the output)."""
+    problems: list[Problem] = []
+    names = [f for f in (files or output.files()) if Path(f).suffix.lower() in CHECKED_SUFFIXES]
+    for rel in names:
+        seen: set[str] = set()
+        for link in output.document(rel).links:
+            if link.url in seen:
+                continue
+            seen.add(link.url)
+            message = _link_problem(output, rel, link.url)
+            if message:
+                problems.append(Problem(rel, link.line, None, message))
+    return problems
+
+
+def _link_problem(output: Output, rel: str, url: str) -> str | None:
+    if url.startswith("!invalid-xml"):
+        return f"is not well-formed XML ({url.split(' ', 1)[1]})"
+    scheme = _SCHEME.match(url)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in FORBIDDEN_SCHEMES:
+            return f"uses a {name}: URL ({url[:60]}); nothing we publish may use one"
+        inside = bool(output.siteurl) and (
+            url == output.siteurl or url.startswith(output.siteurl + "/")
+        )
+        if name in EXTERNAL_SCHEMES and not inside:
+            return None
+        if name not in EXTERNAL_SCHEMES:
+            return f"uses an unexpected {name}: URL ({url[:60]})"
+    if url.strip().startswith("//"):
+        return None  # another host, protocol-relative
+    if "{filename}" in url or "{static}" in url or "{attach}" in url:
+        return f"links to '{url}': Pelican could not find the file it names"
+    path = output.site_path(url, rel)
+    if path is None:
+        return None
+    target = output.page_for(path)
+    if not (output.folder / target).is_file():
+        return f"links to '{url}', but the built site has no {target}"
+    fragment = _fragment(url)
+    checkable = fragment and not fragment.startswith(":~:") and target.endswith((".html", ".htm"))
+    if checkable and fragment not in output.document(target).ids:
+        where = "this page" if target == rel else target
+        return f"links to '{url}', but {where} has no element with id '{fragment}'"
+    return None
+
+
+def check_output(folder: Path | str, siteurl: str = "") -> list[Problem]:
+    """Check every link in a built site folder."""
+    return check_links(Output(folder, siteurl))

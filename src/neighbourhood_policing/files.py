@@ -1,0 +1,98 @@
+"""Writing files and building absolute URLs, for every plugin and tool.
+
+Every file a plugin or tool writes itself goes through ``write_atomic`` (plugins:
+``write_outputs``, which also announces it), so no reader (a web server, a test, a
+browser) ever sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SettingsError(ValueError):
+    """A setting in pelicanconf.py or publishconf.py that the build cannot work with.
+
+    The message names the setting and how to fix it; ``invoke build`` prints it
+    without a traceback.
+    """
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, with every symbolic link followed, lies within ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def relative(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, for messages (as given if outside)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (text is UTF-8) to ``path``: a temporary file beside it, then a rename."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def site_domain(siteurl: str) -> str:
+    """The host name of SITEURL (no port): the authority of tag: URIs and calendar UIDs."""
+    parts = urlsplit(siteurl or "")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise SettingsError(
+            f"SITEURL is {siteurl!r}, but feeds and calendars need the site's full address, "
+            'e.g. SITEURL = "https://neighbourhoods.westmercia.police.uk" in publishconf.py '
+            'or "http://localhost:8000" in pelicanconf.py'
+        )
+    return parts.hostname
+
+
+def absolute_url(siteurl: str, path: str) -> str:
+    """The full URL of a path relative to the site root."""
+    return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
+
+
+def write_outputs(
+    output: Path | str,
+    files: Iterable[tuple[str, bytes | str]],
+    announce: Callable[[str], object],
+) -> int:
+    """Write each (path relative to ``output``, data) atomically and announce it.
+
+    ``announce`` is called with each file's full path once it is in place: plugins pass
+    a function that sends Pelican's ``content_written`` signal, so the sitemap and the
+    checks see every file. Returns how many files were written.
+    """
+    count = 0
+    for rel, data in files:
+        path = Path(output) / rel
+        write_atomic(path, data)
+        announce(str(path))
+        count += 1
+    return count
+
+
+def siteurl_setting(settings: dict[str, object]) -> str:
+    """SITEURL, checked once for every plugin that needs full addresses (feeds, calendars)."""
+    siteurl = str(settings.get("SITEURL") or "")
+    site_domain(siteurl)
+    return siteurl

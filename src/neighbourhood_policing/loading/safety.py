@@ -1,0 +1,81 @@
+"""File safety: nothing outside the repository is published, every file can be read,
+and Markdown links and images that name files point at files that exist."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .. import urls
+from ..files import inside
+from ..references import markdown_references, reference_problem
+from ..yamlfile import ContentFileError, read_text
+from .context import LoadContext
+
+MAX_MARKDOWN_BYTES = 1_000_000
+
+
+def report_outside_link(ctx: LoadContext, path: Path) -> None:
+    if path in ctx.outside_links:
+        return
+    ctx.outside_links.add(path)
+    ctx.problem(
+        path,
+        None,
+        "is a symbolic link to a place outside the repository; replace it with the file itself",
+    )
+
+
+def safe_path(ctx: LoadContext, path: Path) -> bool:
+    """False (reported once) for a file that is, or sits behind, a link out of the repo."""
+    if inside(ctx.root, path):
+        return True
+    if path.is_symlink():
+        report_outside_link(ctx, path)
+    return False
+
+
+def check_symlinks(ctx: LoadContext) -> None:
+    """Every symbolic link under the content folders must stay inside the repository.
+
+    Pelican copies static files and reads pages by following links, so a link to
+    /etc/passwd or a home folder would otherwise be published.
+    """
+    for top in (ctx.root / urls.AREAS_DIR, ctx.root / "content"):
+        if not top.is_dir():
+            continue
+        for folder, dirs, files in os.walk(top):
+            for name in sorted([*dirs, *files]):
+                entry = Path(folder) / name
+                if entry.is_symlink() and not inside(ctx.root, entry):
+                    report_outside_link(ctx, entry)
+
+
+def read_markdown(ctx: LoadContext, path: Path) -> str | None:
+    """The text of a Markdown file, or None (reported) when it cannot be read safely."""
+    if not safe_path(ctx, path):
+        return None
+    try:
+        return read_text(path, max_bytes=MAX_MARKDOWN_BYTES)
+    except ContentFileError as exc:
+        ctx.problem(path, exc.line, exc.message)
+        return None
+
+
+def check_references(ctx: LoadContext, path: Path, text: str) -> None:
+    """Images and links in Markdown that point at files must point at files that exist."""
+    for line, target, image in markdown_references(text):
+        message = reference_problem(ctx.root, path, target, image)
+        if message:
+            ctx.problem(path, line, message)
+
+
+def check_pages(ctx: LoadContext) -> None:
+    """Pages are read by Pelican; check first that each one can be read at all."""
+    folder = ctx.root / urls.PAGES_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*.md")):
+        text = read_markdown(ctx, path)
+        if text is not None:
+            check_references(ctx, path, text)

@@ -1,0 +1,28 @@
+"""Where the project is, and Pelican's settings read the way every build and tool reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+#: The repository: pelicanconf.py, theme/, plugins/ and schemas/ (and the sample content).
+PROJECT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = PROJECT / "pelicanconf.py"
+
+
+def pelican_settings(
+    config: Path | str = DEFAULT_CONFIG,
+    *,
+    content_root: Path | str | None = None,
+    output: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Pelican settings from a config file, with the content root and output folder."""
+    from pelican.settings import read_settings
+
+    override: dict[str, Any] = dict(overrides or {})
+    if content_root is not None:
+        override["PATH"] = str(Path(content_root).resolve())
+    if output is not None:
+        override["OUTPUT_PATH"] = str(Path(output).resolve())
+    return read_settings(str(config), override=override)

@@ -1,0 +1,186 @@
+"""Running a build or a validation from tasks.py and the tests, with clear errors.
+
+A build is atomic: Pelican writes into a new folder next to the output
+(``.output.building-…``), and only when the build, every check and every
+plugin succeeded is that folder swapped in for the output. A failed build
+leaves the last good site in place, so a broken pull request can never take
+the published site down half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..checks import check_built_site
+from ..files import SettingsError
+from ..loading import load_site
+from ..problems import ContentError, Problem, report
+from ..settings import DEFAULT_CONFIG, PROJECT, pelican_settings
+
+logger = logging.getLogger(__name__)
+
+
+class BuildFailed(Exception):
+    """The build ran but did not succeed: Pelican or a plugin reported an error."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+class _ErrorLog(logging.Handler):
+    """Collects every error logged during a build: Pelican logs and carries on, we stop."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message += f" ({record.exc_info[1]})"
+        self.messages.append(message)
+
+
+def _check_output_folder(output: Path, content_root: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise BuildFailed([f"The output {output} is a file, not a folder; choose another path."])
+    resolved, root = output.resolve(), content_root.resolve()
+    if resolved == root or resolved in root.parents:
+        raise BuildFailed(
+            [
+                f"The output folder {output} holds the content itself; building there would "
+                "delete it. Choose a separate folder, such as output/."
+            ]
+        )
+
+
+def _swap_in(staging: Path, output: Path, retention: list[str]) -> None:
+    """Replace ``output`` with ``staging`` by renames on the same file system."""
+    if not output.exists():
+        output.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, output)
+        return
+    for name in retention:  # OUTPUT_RETENTION, e.g. a .git folder for GitHub Pages
+        kept = output / name
+        if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
+            os.replace(kept, staging / name)
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.replace(output, retired / output.name)
+    os.replace(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build_site(
+    config: Path | str = DEFAULT_CONFIG,
+    *,
+    content_root: Path | str | None = None,
+    output: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build the site atomically.
+
+    Raises ContentError when the content has problems or a check finds something
+    missing, and BuildFailed when Pelican or a plugin logged an error; in both cases
+    the output folder is left exactly as it was.
+    """
+    from pelican import Pelican
+
+    settings = pelican_settings(
+        config, content_root=content_root, output=output, overrides=overrides
+    )
+    final = Path(settings["OUTPUT_PATH"])
+    _check_output_folder(final, Path(settings["PATH"]))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must read it
+    if not settings.get("DELETE_OUTPUT_DIRECTORY") and final.is_dir():
+        # Pelican would have written over the old files and kept the rest: do the same.
+        shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True)
+    settings["OUTPUT_PATH"] = str(staging)
+    errors = _ErrorLog()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(errors)
+    try:
+        try:
+            Pelican(settings).run()
+        except SettingsError as exc:
+            problem = Problem(Path(config).name, None, None, str(exc))
+            raise ContentError([problem]) from None
+        if errors.messages:
+            raise BuildFailed(errors.messages)
+        problems = check_built_site(staging, settings)
+        if problems:
+            raise ContentError(problems)
+        logger.info("Checks passed: nothing lost, no broken links.")
+        _swap_in(staging, final, list(settings.get("OUTPUT_RETENTION") or []))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        root_logger.removeHandler(errors)
+    settings["OUTPUT_PATH"] = str(final)
+    return settings
+
+
+def run_build(stream: TextIO | None = None, **kwargs: Any) -> int:
+    """build_site for the command line: problems printed plainly, an exit code returned."""
+    out = stream or sys.stderr
+    kept = "; the previous output, if any, is unchanged"
+    try:
+        build_site(**kwargs)
+    except ContentError as exc:
+        report(exc.problems, stream=out)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        print(
+            f"\nThe site was not built: {errors} problem(s) to fix (each line above names "
+            f"the file, the line and what to change){kept}.",
+            file=out,
+        )
+        return 2
+    except BuildFailed as exc:
+        for message in exc.messages:
+            print(message, file=out)
+        print(f"\nThe site was not built: {len(exc.messages)} error(s) above{kept}.", file=out)
+        return 2
+    return 0
+
+
+def run_validate(
+    content_root: Path | str = PROJECT,
+    *,
+    strict: bool = False,
+    stream: TextIO | None = None,
+    config: Path | str = DEFAULT_CONFIG,
+) -> int:
+    """Check all content and print every problem; 0 when there are no errors.
+
+    ``strict`` counts warnings (review dates, personal data) as errors.
+    """
+    out = stream or sys.stderr
+    settings = pelican_settings(config, content_root=content_root)
+    site = load_site(Path(content_root), settings=settings)
+    report(site.problems, stream=out)
+    errors = len(site.errors) + (len(site.warnings) if strict else 0)
+    if errors:
+        print(f"\n{errors} problem(s) to fix.", file=out)
+        return 2
+    print(
+        f"All content is valid: {len(site.areas)} areas, {len(site.updates)} updates"
+        + (f", {len(site.warnings)} warning(s)" if site.warnings else "")
+        + ".",
+        file=out,
+    )
+    return 0
+
+
+def quiet_pelican_logging() -> None:
+    logging.getLogger("pelican").setLevel(logging.WARNING)

@@ -1,0 +1,157 @@
+"""The link checker: zero broken links in the built sample site, and it does find them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import invoke
+
+from neighbourhood_policing.checks.links import check_output
+
+SITEURL = "http://localhost:8000"
+
+
+def test_the_sample_site_has_no_broken_links(sample_output: Path) -> None:
+    problems = check_output(sample_output, SITEURL)
+    assert problems == [], "\n".join(str(p) for p in problems[:30])
+
+
+def test_the_mini_site_has_no_broken_links(mini_output: Path) -> None:
+    assert check_output(mini_output, SITEURL) == []
+
+
+def test_invoke_check(mini_output: Path, tmp_path: Path) -> None:
+    ok = invoke("check", "--output", str(mini_output))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "No broken links" in ok.stdout
+
+    broken = tmp_path / "site"
+    broken.mkdir()
+    (broken / "index.html").write_text('<a href="/nowhere/">x</a>', encoding="utf-8")
+    failed = invoke("check", "--output", str(broken))
+    assert failed.returncode == 2
+    assert "index.html:1: links to '/nowhere/', but the built site has no nowhere/index.html" in (
+        failed.stderr
+    )
+    assert "Traceback" not in failed.stderr
+
+    missing = invoke("check", "--output", str(tmp_path / "never-built"))
+    assert missing.returncode == 2 and "run .venv/bin/invoke build first" in missing.stdout
+
+
+def site(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+GOOD = {
+    "index.html": (
+        '<link rel="stylesheet" href="http://localhost:8000/theme/site.css">'
+        '<a href="http://localhost:8000/neighbourhoods/">A to Z</a>'
+        '<a href="neighbourhoods/alpha/#team">Team</a>'
+        '<a href="/neighbourhoods/alpha">no slash</a>'
+        '<a href="#top" id="top">top</a><a href="?page=2">same</a>'
+        '<img src="theme/logo.svg" srcset="theme/logo.svg 1x, theme/logo.svg 2x" alt="">'
+        '<a href="https://www.example.org/missing">external</a>'
+        '<a href="mailto:a@b.uk">mail</a><a href="tel:101">101</a>'
+        '<a href="webcal://localhost:8000/x.ics">webcal is not followed</a>'
+        '<a href="http://localhost:8000/neighbourhoods/alpha/feed.atom">feed</a>'
+        '<a href="/neighbourhoods/alpha/events.ics">calendar</a>'
+    ),
+    "theme/site.css": "body { background: url(../theme/logo.svg); }\n",
+    "theme/logo.svg": "<svg/>",
+    "neighbourhoods/index.html": '<a href="alpha/">Alpha</a><a href="../">Home</a>',
+    "neighbourhoods/alpha/index.html": '<h2 id="team">Team</h2><a href="../">A to Z</a>',
+    "neighbourhoods/alpha/feed.atom": (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><link href="http://localhost:8000/neighbourhoods/alpha/"/>'
+        '<entry><link href="http://localhost:8000/neighbourhoods/alpha/#team"/>'
+        '<content type="html">&lt;a href="http://localhost:8000/neighbourhoods/"&gt;x&lt;/a&gt;</content>'
+        "</entry></feed>"
+    ),
+    "neighbourhoods/alpha/events.ics": (
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nURL:http://localhost:8000/neighbourhoods/alpha/\r\n"
+        " #team\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ),
+    "sitemap.xml": (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>http://localhost:8000/neighbourhoods/alpha/</loc></url></urlset>"
+    ),
+}
+
+
+def test_a_sound_site_passes(tmp_path: Path) -> None:
+    problems = check_output(site(tmp_path, GOOD), SITEURL)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("index.html", '<a href="/nowhere/">x</a>', "the built site has no nowhere/index.html"),
+        ("index.html", '<a href="neighbourhoods/beta/">x</a>', "no neighbourhoods/beta/index.html"),
+        ("index.html", '<a href="http://localhost:8000/gone.html">x</a>', "no gone.html"),
+        ("index.html", '<img src="theme/missing.png" alt="">', "no theme/missing.png"),
+        ("index.html", '<img srcset="theme/logo.svg 1x, theme/big.svg 2x">', "no theme/big.svg"),
+        ("index.html", '<script src="/js/app.js"></script>', "no js/app.js"),
+        (
+            "index.html",
+            '<a href="neighbourhoods/alpha/#nope">x</a>',
+            "has no element with id 'nope'",
+        ),
+        ("index.html", '<a href="#nowhere">x</a>', "this page has no element with id 'nowhere'"),
+        ("index.html", '<a href="javascript:alert(1)">x</a>', "uses a javascript: URL"),
+        ("index.html", '<a href="data:text/html,x">x</a>', "uses a data: URL"),
+        ("index.html", '<a href="{filename}x.md">x</a>', "Pelican could not find the file"),
+        ("index.html", '<a href="../../../etc/passwd">x</a>', "no etc/passwd"),
+        ("theme/site.css", "a { background: url(missing.png) }", "no theme/missing.png"),
+        (
+            "neighbourhoods/alpha/feed.rss",
+            "<rss><channel><item><link>http://localhost:8000/neighbourhoods/zeta/</link>"
+            "</item></channel></rss>",
+            "no neighbourhoods/zeta/index.html",
+        ),
+        (
+            "neighbourhoods/alpha/feed.atom",
+            '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
+            "&lt;img src=&quot;http://localhost:8000/photo.jpg&quot;&gt;</content></entry></feed>",
+            "no photo.jpg",
+        ),
+        ("neighbourhoods/alpha/feed.atom", "<feed><entry>", "is not well-formed XML"),
+        (
+            "neighbourhoods/alpha/events.ics",
+            "BEGIN:VEVENT\r\nURL:http://localhost:8000/neighbourhoods/al\r\n pha/#gone\r\n"
+            "END:VEVENT",
+            "has no element with id 'gone'",
+        ),
+    ],
+)
+def test_broken_links_are_found(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    files = {**GOOD, name: text}
+    problems = check_output(site(tmp_path, files), SITEURL)
+    assert len(problems) == 1, problems
+    assert problems[0].path == name
+    assert expected in problems[0].message
+
+
+def test_site_in_a_subfolder(tmp_path: Path) -> None:
+    files = {
+        "index.html": '<a href="/police/about/">ok</a><a href="/other/">other site</a>'
+        '<a href="/police/gone/">broken</a>',
+        "about/index.html": "",
+    }
+    problems = check_output(site(tmp_path, files), "https://example.org/police")
+    assert [p.message for p in problems] == [
+        "links to '/police/gone/', but the built site has no gone/index.html"
+    ]
+
+
+def test_relative_urls_build(tmp_path: Path, mini_copy: Path) -> None:
+    from support import build
+
+    out = build(mini_copy, tmp_path / "out", RELATIVE_URLS=True)
+    assert 'href="../neighbourhoods/"' in (out / "about/index.html").read_text(encoding="utf-8")
+    assert check_output(out, SITEURL) == []
