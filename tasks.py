@@ -339,17 +339,19 @@ def check(c: Context, publish: bool = False, output: str | None = None) -> None:
 
 @task(
     help={
-        "force": "data.police.uk force id, e.g. west-mercia.",
+        "force": "data.police.uk force id, e.g. west-mercia (required).",
         "neighbourhood": "Only this neighbourhood id (repeat for more); default: every one.",
         "dry_run": "Fetch and report what would change, but write nothing.",
         "base_url": "The API's address (default https://data.police.uk/api), e.g. a mirror.",
         "content_root": "The folder holding neighbourhoods/ (default: this repo).",
     },
     iterable=["neighbourhood"],
+    # No positional arguments: invoke would take a following --help as the force's value.
+    positional=[],
 )
 def import_police(
     c: Context,
-    force: str,
+    force: str = "",
     neighbourhood: list[str] | None = None,
     dry_run: bool = False,
     base_url: str = "https://data.police.uk/api",

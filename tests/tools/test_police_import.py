@@ -192,6 +192,29 @@ def test_invoke_tasks_run_against_a_mirror(site: Path) -> None:
     assert not (site / "neighbourhoods" / "broseley" / "crime.yaml").exists()
 
 
+def test_help_shows_the_options_and_an_option_is_never_taken_for_a_force() -> None:
+    from support import invoke
+
+    helped = invoke("import-police", "--help")
+    assert helped.returncode == 0, helped.stdout + helped.stderr
+    assert "Usage:" in helped.stdout and "--force=STRING" in helped.stdout
+    assert "--dry-run" in helped.stdout and "import-police:" not in helped.stdout
+    with FakePoliceAPI() as api:
+        runs = {
+            "--help": invoke("import-police", "--base-url", api.base_url, "--force", "--help"),
+            "missing": invoke("import-police", "--base-url", api.base_url),
+            "name": invoke("import-police", "--base-url", api.base_url, "--force", "West Mercia"),
+            "area": invoke("import-crime", "--base-url", api.base_url, "--area", "-x"),
+        }
+        assert api.log == [], "nothing may be asked of data.police.uk for a wrong option"
+    assert all(run.returncode == 2 for run in runs.values()), runs
+    assert "force '--help' looks like an option, not a force id" in runs["--help"].stdout
+    assert "invoke import-police --force west-mercia" in runs["--help"].stdout
+    assert "which force?" in runs["missing"].stdout
+    assert "force 'West Mercia' is not a data.police.uk force id" in runs["name"].stdout
+    assert "--area '-x' looks like an option" in runs["area"].stdout
+
+
 def test_a_refresh_updates_what_nobody_touched_and_keeps_comments_and_edits(site: Path, capsys):
     import copy
 

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from ...files import write_atomic
 from ...models import CrimeFigures
+from .arguments import option_like
 from .client import PoliceAPIError, PoliceClient, TooManyResults
 
 AREAS_DIR = "neighbourhoods"
@@ -228,6 +229,10 @@ def run_import_crime(
     client: PoliceClient | None = None,
 ) -> int:
     """The task's body: import, print one line per area; 1 if any area failed."""
+    problem = option_like("import-crime", "area", areas, "ludlow")
+    if problem:
+        print(f"import-crime: {problem}")
+        return 2
     client = client or PoliceClient(base_url)
     try:
         results = import_crime(

@@ -21,6 +21,7 @@ from tqdm import tqdm
 from ...files import write_atomic
 from ...models import FILE_MODELS
 from . import importer, ownership
+from .arguments import force_problem, option_like
 from .client import PoliceAPIError, PoliceClient
 
 AREAS_DIR = "neighbourhoods"
@@ -285,6 +286,12 @@ def run_import_police(
     client: PoliceClient | None = None,
 ) -> int:
     """The task's body: import, print the summary; 1 if any area failed, 2 if none could."""
+    problem = force_problem(force) or option_like(
+        "import-police", "neighbourhood", neighbourhoods, "NC01"
+    )
+    if problem:
+        print(f"import-police: {problem}")
+        return 2
     client = client or PoliceClient(base_url)
     try:
         summary = import_police(
