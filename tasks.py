@@ -293,22 +293,73 @@ def schemas(c: Context, check: bool = False) -> None:
 
 @task(
     help={
-        "areas": "Number of synthetic areas (default 1000).",
-        "updates": "Number of synthetic updates (default 20000).",
-        "no_build": "Only time validation, not the full build.",
+        "areas": "Number of synthetic areas (default 4000).",
+        "updates_per_area": "Updates per area (default 10: 40,000 updates).",
+        "generate": "Only write the dataset into this new folder (a content root for "
+        "invoke build --content-root), then stop.",
+        "json": "Write every figure as JSON to this file.",
+        "no_pelican": "Do not build plain Pelican for comparison.",
+        "no_hugo": "Do not build with Hugo even when it is installed.",
+        "seed": "The dataset's seed (default 2026); the same seed gives the same bytes.",
+        "workdir": "Keep the dataset, the outputs and the logs in this new folder.",
+        "verify": "Compare rebuilds with a cold build after each edit (each, the default), "
+        "after the last one (final) or not at all (none).",
+        "no_build": "Only generate the dataset and time validation.",
+        "updates": "No longer used: give --updates-per-area instead.",
     }
 )
-def bench(c: Context, areas: int = 1000, updates: int = 20000, no_build: bool = False) -> None:
-    """Time validation and a full build on synthetic national-scale content."""
-    import logging
-
+def bench(
+    c: Context,
+    areas: int = 4000,
+    updates_per_area: int = 10,
+    generate: str | None = None,
+    json: str | None = None,
+    no_pelican: bool = False,
+    no_hugo: bool = False,
+    seed: int = 2026,
+    workdir: str | None = None,
+    verify: str = "each",
+    no_build: bool = False,
+    updates: int | None = None,
+) -> None:
+    """Measure builds and one-edit rebuilds on a national-scale dataset, against plain Pelican."""
     sys.path.insert(0, str(HERE))
-    from benchmarks.scale import run
+    from benchmarks import bench as benchmark
+    from benchmarks import dataset
 
-    logging.getLogger("pelican").setLevel(logging.WARNING)
-    results = run(int(areas), int(updates), build=not no_build)
-    for key, value in results.items():
-        print(f"{key:>14}: {value:,.2f}" if isinstance(value, float) else f"{key:>14}: {value:,}")
+    if updates is not None:
+        print(
+            f"--updates (a total) is gone: give --updates-per-area instead, e.g. "
+            f"--areas {areas} --updates-per-area {max(1, int(updates) // max(1, int(areas)))} "
+            f"for about {int(updates):,} updates.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    if generate:
+        try:
+            data = dataset.generate(Path(generate), int(areas), int(updates_per_area), int(seed))
+        except (FileExistsError, ValueError) as exc:
+            print(exc, file=sys.stderr)
+            sys.exit(2)
+        print(
+            f"Wrote {data.areas:,} areas and {data.updates:,} updates to {data.root}; build it "
+            f"with: SOURCE_DATE_EPOCH={dataset.SOURCE_DATE_EPOCH} .venv/bin/invoke build "
+            f"--content-root {data.root}"
+        )
+        return
+    _exit(
+        benchmark.report(
+            json_path=json,
+            areas=int(areas),
+            updates_per_area=int(updates_per_area),
+            seed=int(seed),
+            workdir=Path(workdir) if workdir else None,
+            pelican=not no_pelican,
+            hugo=not no_hugo,
+            verify=verify,
+            build=not no_build,
+        )
+    )
 
 
 @task(

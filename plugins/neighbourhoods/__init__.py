@@ -18,7 +18,9 @@ def register() -> None:
     from . import plugin
 
     signals.initialized.connect(plugin.on_initialized)
+    signals.readers_init.connect(plugin.on_readers_init)
     signals.article_generator_context.connect(plugin.on_article_context)
     signals.content_object_init.connect(plugin.on_content_object)
     signals.article_generator_finalized.connect(plugin.on_articles_finalized)
     signals.get_generators.connect(plugin.get_generators)
+    signals.get_writer.connect(plugin.get_writer)

@@ -9,14 +9,19 @@ from typing import Any
 
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator, Generator
+from pelican.readers import Readers
 from pelican.writers import Writer
 
 from neighbourhood_policing import filters, urls
+from neighbourhood_policing.incremental import OutputCache
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.markup import sanitise
 from neighbourhood_policing.problems import ContentError
-from neighbourhood_policing.rules import upcoming_events
+from neighbourhood_policing.rules import newest_first_key, upcoming_events
 from neighbourhood_policing.site import AreaRecord, Site, built_pages
+
+from .incremental import CachingWriter, RenderCache
+from .reader import MarkdownReader
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +45,17 @@ def on_initialized(pelican: Pelican) -> None:
     settings["STATIC_PATHS"] = [*settings.get("STATIC_PATHS", []), *photo_dirs]
     # Also static: images next to updates, referenced from their Markdown.
     settings["STATIC_PATHS"] += [p for p in site.update_sources() if p not in photo_dirs]
+    outputs = settings.get("BUILD_OUTPUT_CACHE")
+    if isinstance(outputs, OutputCache):
+        settings["BUILD_CACHE"] = RenderCache(outputs, site.root)
     settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
+
+
+def on_readers_init(readers: Readers) -> None:
+    """Markdown is read with the library's renderer (see reader.py)."""
+    for extension in MarkdownReader.file_extensions:
+        readers.reader_classes[extension] = MarkdownReader
 
 
 def on_article_context(generator: ArticlesGenerator, metadata: dict[str, Any]) -> None:
@@ -77,12 +91,23 @@ def on_articles_finalized(generator: ArticlesGenerator) -> None:
     """
     site: Site = generator.settings["SITE_MODEL"]
     root = site.root
+    # Pelican orders by date alone, so updates of the same moment would come in the order
+    # the file system listed them: use the one order everywhere (the context shares these
+    # lists, so every list page and feed follows).
+    generator.articles.sort(key=newest_first_key, reverse=True)
+    for _, articles in generator.categories:
+        articles.sort(key=newest_first_key, reverse=True)
     for article in generator.articles:
         rel = Path(os.path.relpath(article.source_path, root)).as_posix()
         info = site.updates.get(rel)
         if info is not None:
             info.article = article
             article.update = info
+
+
+def get_writer(pelican: Pelican) -> type[Writer]:
+    """Pages whose inputs did not change since the last good build are reused."""
+    return CachingWriter
 
 
 def get_generators(pelican: Pelican) -> type[Generator]:

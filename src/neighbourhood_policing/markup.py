@@ -1,6 +1,6 @@
 """Markdown to HTML, cleaned against an allow-list before it reaches a template.
 
-Python-Markdown renders; nh3 (the Rust ammonia sanitiser) removes everything not
+``commonmark.to_html`` (pyromark) renders; nh3 (the Rust ammonia sanitiser) removes everything not
 on the allow-list: scripts, event handlers, iframes, objects, forms, inline
 styles and any URL scheme other than http, https, mailto and tel (so no
 ``javascript:``, ``vbscript:`` or ``data:`` URLs). Images may only come from the
@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-import markdown
 import nh3
 from markupsafe import Markup
+
+from .commonmark import to_html
 
 ALLOWED_TAGS = frozenset(
     {
@@ -44,7 +45,6 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id", "lang"},
 }
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 #: Every id that comes from content starts with this, so it never clashes with the theme's.
 ID_PREFIX = "md-"
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
@@ -94,8 +94,7 @@ def sanitise(html: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _render(text: str) -> str:
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    return sanitise(html)
+    return sanitise(to_html(text))
 
 
 def render_markdown(text: str | None) -> Markup:

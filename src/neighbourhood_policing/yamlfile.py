@@ -151,7 +151,7 @@ _PLAIN_TAGS = {
 }
 
 
-def _build(loader: _Loader, node: Node, loc: Loc, lines: LineMap) -> Any:
+def _build(loader: Any, node: Node, loc: Loc, lines: LineMap) -> Any:
     lines.lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -195,8 +195,52 @@ def _build(loader: _Loader, node: Node, loc: Loc, lines: LineMap) -> Any:
         return str(node.value)
 
 
+#: libyaml (PyYAML's C extension) parses about ten times faster than pure Python. Files it
+#: reads plainly (no anchor, alias or deep nesting, no error) take that path; anything
+#: else is read again by the pure-Python loader above, whose checks and messages decide.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_FAST_MAX_DEPTH = MAX_DEPTH // 2
+
+
+def _plain_for_fast_path(text: str) -> bool:
+    depth = 0
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return False
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _FAST_MAX_DEPTH:
+                return False
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return True
+
+
+def _parse_fast(text: str) -> tuple[Any, LineMap] | None:
+    """The data and lines through libyaml, or None for the pure-Python loader to decide."""
+    if _FAST_LOADER is None:
+        return None
+    try:
+        if not _plain_for_fast_path(text):
+            return None
+        loader = _FAST_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            lines = LineMap()
+            if node is None:
+                return None, lines
+            return _build(loader, node, (), lines), lines
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ContentFileError, RecursionError):
+        return None
+
+
 def parse_yaml(text: str) -> tuple[Any, LineMap]:
     """Parse one YAML document, returning the data and where each value stands."""
+    fast = _parse_fast(text)
+    if fast is not None:
+        return fast
     lines = LineMap()
     try:
         loader = _Loader(text)

@@ -16,17 +16,23 @@ from typing import Any
 from ..problems import Problem
 from .links import check_links
 from .nothing_lost import check_nothing_lost
-from .output import Output
+from .output import Output, ParseMemory
 
-__all__ = ["check_built_site"]
+__all__ = ["ParseMemory", "check_built_site"]
 
 
-def check_built_site(output_path: Path | str, settings: dict[str, Any]) -> list[Problem]:
-    """Everything missing or broken in the built site; empty when all is well."""
+def check_built_site(
+    output_path: Path | str, settings: dict[str, Any], memory: ParseMemory | None = None
+) -> list[Problem]:
+    """Everything missing or broken in the built site; empty when all is well.
+
+    ``memory`` holds what earlier checks learnt of files with the same bytes, so that a
+    rebuild parses only what changed; it gains what this check learns.
+    """
     if not settings.get("CHECK_OUTPUT", True):
         return []
     site = settings.get("SITE_MODEL")
-    output = Output(Path(output_path), settings.get("SITEURL", ""))
+    output = Output(Path(output_path), settings.get("SITEURL", ""), memory)
     problems: list[Problem] = []
     if site is not None:
         problems += check_nothing_lost(site, output, settings)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -35,18 +36,57 @@ def check_links(output: Output, files: Iterable[str] | None = None) -> list[Prob
     problems: list[Problem] = []
     names = [f for f in (files or output.files()) if Path(f).suffix.lower() in CHECKED_SUFFIXES]
     for rel in names:
-        seen: set[str] = set()
-        for link in output.document(rel).links:
-            if link.url in seen:
-                continue
-            seen.add(link.url)
-            message = _link_problem(output, rel, link.url)
+        for link in _plan(output, rel):
+            message = link.message or _target_problem(output, rel, link)
             if message:
                 problems.append(Problem(rel, link.line, None, message))
     return problems
 
 
-def _link_problem(output: Output, rel: str, url: str) -> str | None:
+@dataclass(frozen=True)
+class PlannedLink:
+    """One link of a file, as far as the file alone decides: a problem it has in itself
+    (``message``), or the site path it leads to (``path``; None for another site)."""
+
+    url: str
+    line: int | None
+    message: str | None
+    path: str | None
+    fragment: str
+
+
+def _plan(output: Output, rel: str) -> list[PlannedLink]:
+    """The file's links, resolved once per content (kept in the output's memory)."""
+    key = (rel, output.content_hash(rel))
+    plans = output.memory.plans
+    if key not in plans:
+        planned: list[PlannedLink] = []
+        seen: set[str] = set()
+        for link in output.document(rel).links:
+            if link.url in seen:
+                continue
+            seen.add(link.url)
+            message = _link_problem(output, link.url)
+            path = None if message else _site_path(output, rel, link.url)
+            planned.append(PlannedLink(link.url, link.line, message, path, _fragment(link.url)))
+        plans[key] = planned
+    return plans[key]
+
+
+def _site_path(output: Output, rel: str, url: str) -> str | None:
+    if url.strip().startswith("//"):
+        return None  # another host, protocol-relative
+    if _SCHEME.match(url):
+        inside = bool(output.siteurl) and (
+            url == output.siteurl or url.startswith(output.siteurl + "/")
+        )
+        if not inside:
+            return None
+    return output.site_path(url, rel)
+
+
+def _link_problem(output: Output, url: str) -> str | None:
+    """What is wrong with a link whatever else the site holds, or None."""
     if url.startswith("!invalid-xml"):
         return f"is not well-formed XML ({url.split(' ', 1)[1]})"
     scheme = _SCHEME.match(url)
@@ -62,20 +102,24 @@ def _link_problem(output: Output, rel: str, url: str) -> str | None:
         if name not in EXTERNAL_SCHEMES:
             return f"uses an unexpected {name}: URL ({url[:60]})"
     if url.strip().startswith("//"):
-        return None  # another host, protocol-relative
+        return None
     if "{filename}" in url or "{static}" in url or "{attach}" in url:
         return f"links to '{url}': Pelican could not find the file it names"
-    path = output.site_path(url, rel)
-    if path is None:
+    return None
+
+
+def _target_problem(output: Output, rel: str, link: PlannedLink) -> str | None:
+    """Whether the file or fragment a link leads to is in the built site."""
+    if link.path is None:
         return None
-    target = output.page_for(path)
-    if not (output.folder / target).is_file():
-        return f"links to '{url}', but the built site has no {target}"
-    fragment = _fragment(url)
+    target = output.page_for(link.path)
+    if not output.is_file(target):
+        return f"links to '{link.url}', but the built site has no {target}"
+    fragment = link.fragment
     checkable = fragment and not fragment.startswith(":~:") and target.endswith((".html", ".htm"))
     if checkable and fragment not in output.document(target).ids:
         where = "this page" if target == rel else target
-        return f"links to '{url}', but {where} has no element with id '{fragment}'"
+        return f"links to '{link.url}', but {where} has no element with id '{fragment}'"
     return None
 
 

@@ -38,7 +38,7 @@ def feeds_enabled(settings: dict[str, Any]) -> bool:
 
 def list_pages(output: Output, folder: str) -> list[str]:
     """A paginated list's pages: folder/index.html and folder/page/N/index.html."""
-    pages = [f"{folder}index.html"] if (output.folder / folder / "index.html").is_file() else []
+    pages = [f"{folder}index.html"] if output.is_file(f"{folder}index.html") else []
     paged = output.folder / folder / "page"
     if paged.is_dir():
         pages += sorted(p.relative_to(output.folder).as_posix() for p in paged.glob("*/index.html"))
@@ -80,7 +80,7 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
     # Each update's own page.
     for info, url in updates:
         page = output.page_for(url)
-        if not (output.folder / page).is_file():
+        if not output.is_file(page):
             lost(info.source, f"has no page: the built site has no {page}")
             continue
         title = " ".join(plain_text(info.meta.title).split())
@@ -115,7 +115,7 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
         must_appear = {slug: _must_be_in_feed(among, limit) for slug, among in by_area.items()}
         for slug, record in site.areas.items():
             for feed in urls.area_feeds(record):
-                if not (output.folder / feed).is_file():
+                if not output.is_file(feed):
                     lost(f"{record.folder}/area.yaml", f"has no feed: the built site has no {feed}")
                     continue
                 in_feed = output.linked_paths(feed)
@@ -123,7 +123,7 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
                     if not info.force_wide and info.url not in in_feed:
                         lost(info.source, f"is missing from the feed {feed}")
         all_feed = urls.site_feeds().atom
-        if not (output.folder / all_feed).is_file():
+        if not output.is_file(all_feed):
             lost(urls.UPDATES_DIR, f"the built site has no {all_feed}")
         else:
             in_feed = output.linked_paths(all_feed)
@@ -139,7 +139,7 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
         if record.url not in listed:
             lost(area_file, f"'{record.name}' is missing from the A to Z ({a_to_z})")
         page = urls.page_path(record.url)
-        if not (output.folder / page).is_file():
+        if not output.is_file(page):
             lost(area_file, f"has no page: the built site has no {page}")
             continue
         ids = output.document(page).ids

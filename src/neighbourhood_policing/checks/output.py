@@ -6,6 +6,7 @@ Each file is parsed once, on first use, and kept: the link checker and the
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -165,6 +166,21 @@ PARSERS = {
 }
 
 
+@dataclass
+class ParseMemory:
+    """What earlier checks learnt of files, by their bytes: a file parsed once is never
+    parsed again while its content is the same (``tools.build`` keeps it between builds,
+    so a rebuild parses only the files that changed)."""
+
+    documents: dict[str, Document] = field(default_factory=dict)
+    #: (file, content hash) -> the site paths its links point at.
+    linked: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    #: (file, content hash) -> its links as far as the file alone decides (links.py).
+    plans: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    #: file -> content hash, for the output being checked now.
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+
 class Output:
     """The built site in one folder, parsed on demand.
 
@@ -172,27 +188,62 @@ class Output:
     start with it are links into this folder.
     """
 
-    def __init__(self, folder: Path | str, siteurl: str = "") -> None:
+    def __init__(
+        self, folder: Path | str, siteurl: str = "", memory: ParseMemory | None = None
+    ) -> None:
         self.folder = Path(folder)
         self.siteurl = siteurl.rstrip("/")
         self.base_path = urlsplit(self.siteurl).path.rstrip("/") if self.siteurl else ""
+        self.memory = memory if memory is not None else ParseMemory()
+        self.memory.file_hashes = {}
         self._documents: dict[str, Document] = {}
         self._linked: dict[str, set[str]] = {}
+        self._files: list[str] | None = None
+        self._file_set: set[str] = set()
+        self._dirs: set[str] = set()
 
     def files(self) -> list[str]:
         """Every file in the output, as a path relative to it (sorted)."""
-        return sorted(
-            p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
-        )
+        if self._files is None:
+            self._files = sorted(
+                p.relative_to(self.folder).as_posix()
+                for p in self.folder.rglob("*")
+                if p.is_file()
+            )
+            self._file_set = set(self._files)
+            self._dirs = {posixpath.dirname(f) for f in self._files}
+            for folder in list(self._dirs):
+                while folder:
+                    folder = posixpath.dirname(folder)
+                    self._dirs.add(folder)
+        return self._files
+
+    def is_file(self, rel: str) -> bool:
+        self.files()
+        return rel in self._file_set
+
+    def content_hash(self, rel: str) -> str:
+        hashes = self.memory.file_hashes
+        if rel not in hashes:
+            try:
+                hashes[rel] = hashlib.sha256((self.folder / rel).read_bytes()).hexdigest()
+            except OSError:
+                hashes[rel] = ""
+        return hashes[rel]
 
     def document(self, rel: str) -> Document:
         if rel not in self._documents:
             path = self.folder / rel
             parser = PARSERS.get(path.suffix.lower())
-            if parser is None or not path.is_file():
+            if parser is None or not self.is_file(rel):
                 self._documents[rel] = Document()
             else:
-                self._documents[rel] = parser(path.read_text(encoding="utf-8", errors="replace"))
+                sha = self.content_hash(rel)
+                known = self.memory.documents.get(sha)
+                if known is None:
+                    known = parser(path.read_text(encoding="utf-8", errors="replace"))
+                    self.memory.documents[sha] = known
+                self._documents[rel] = known
         return self._documents[rel]
 
     def page_for(self, url_path: str) -> str:
@@ -200,7 +251,8 @@ class Output:
         url_path = url_path.lstrip("/")
         if not url_path or url_path.endswith("/"):
             return url_path + "index.html"
-        if (self.folder / url_path).is_dir():
+        self.files()
+        if url_path in self._dirs:
             return url_path + "/index.html"
         return url_path
 
@@ -234,16 +286,19 @@ class Output:
         return normalised.lstrip("/") + ("/" if keep_slash else "")
 
     def exists(self, site_path: str) -> bool:
-        rel = self.page_for(site_path)
-        return (self.folder / rel).is_file()
+        return self.is_file(self.page_for(site_path))
 
     def linked_paths(self, rel: str) -> set[str]:
         """Every site path (with a trailing slash for pages) that a file links to."""
         if rel not in self._linked:
-            found: set[str] = set()
-            for link in self.document(rel).links:
-                path = self.site_path(link.url, rel)
-                if path is not None:
-                    found.add(path)
+            key = (rel, self.content_hash(rel) if self.is_file(rel) else "")
+            found = self.memory.linked.get(key)
+            if found is None:
+                found = set()
+                for link in self.document(rel).links:
+                    path = self.site_path(link.url, rel)
+                    if path is not None:
+                        found.add(path)
+                self.memory.linked[key] = found
             self._linked[rel] = found
         return self._linked[rel]

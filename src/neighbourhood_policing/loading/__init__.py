@@ -20,9 +20,9 @@ from ..site import Site
 from .areas import load_areas
 from .context import LoadContext
 from .safety import check_pages, check_symlinks
-from .updates import index_updates, load_updates, parse_header
+from .updates import index_updates, load_updates, parse_header, split_header
 
-__all__ = ["load_site", "parse_header"]
+__all__ = ["load_site", "parse_header", "split_header"]
 
 
 def load_site(

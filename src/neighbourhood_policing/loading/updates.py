@@ -30,6 +30,14 @@ def parse_header(text: str) -> tuple[dict[str, str], LineMap, tuple[int, str] | 
     Returns (metadata, lines, error) where error is (line, message) for a block
     that cannot be read at all.
     """
+    meta, lines_map, error, _ = split_header(text)
+    return meta, lines_map, error
+
+
+def split_header(
+    text: str,
+) -> tuple[dict[str, str], LineMap, tuple[int, str] | None, str]:
+    """``parse_header``, and the Markdown body after the block (what the reader renders)."""
     lines_map = LineMap()
     meta: dict[str, str] = {}
     rows = text.split("\n")
@@ -37,41 +45,37 @@ def parse_header(text: str) -> tuple[dict[str, str], LineMap, tuple[int, str] | 
     if rows and rows[0].strip() == "---":
         start = 1
     last: str | None = None
-    for number, row in enumerate(rows[start:], start=start + 1):
+    end = len(rows)
+    for index, row in enumerate(rows[start:], start=start):
+        number = index + 1
         if not row.strip() or row.strip() in {"---", "..."}:
+            end = index + 1 if row.strip() in {"---", "..."} else index
             break
         match = _HEADER_LINE.match(row)
         if match:
             key = match.group(1).lower()
             if key in meta:
-                return (
-                    meta,
-                    lines_map,
-                    (
-                        number,
-                        f"has '{match.group(1)}:' twice (first on line "
-                        f"{lines_map.lines[(key,)]}); keep one",
-                    ),
+                message = (
+                    f"has '{match.group(1)}:' twice (first on line "
+                    f"{lines_map.lines[(key,)]}); keep one"
                 )
+                return meta, lines_map, (number, message), ""
             meta[key] = match.group(2).strip()
             lines_map.lines[(key,)] = number
             last = key
         elif last and row[:1] in {" ", "\t"}:
             meta[last] = f"{meta[last]} {row.strip()}".strip()
         else:
+            end = index
             break
     if not meta:
-        return (
-            meta,
-            lines_map,
-            (
-                1,
-                "has no metadata block; start the file with lines such as 'Title: …', "
-                "'Date: 2026-11-20 10:00' and 'Category: Crime update', then a blank line",
-            ),
+        message = (
+            "has no metadata block; start the file with lines such as 'Title: …', "
+            "'Date: 2026-11-20 10:00' and 'Category: Crime update', then a blank line"
         )
+        return meta, lines_map, (1, message), ""
     lines_map.lines[()] = start + 1
-    return meta, lines_map, None
+    return meta, lines_map, None, "\n".join(rows[end:])
 
 
 def update_files(root: Path) -> Iterator[tuple[Path, str | None]]:

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..checks import check_built_site
-from ..files import SettingsError
+from .. import incremental
+from ..checks import ParseMemory, check_built_site
+from ..files import SettingsError, write_atomic
+from ..incremental import OutputCache
 from ..loading import load_site
 from ..problems import ContentError, Problem, report
+from ..rules import build_date_from_env
 from ..settings import DEFAULT_CONFIG, PROJECT, pelican_settings
 
 logger = logging.getLogger(__name__)
@@ -77,6 +81,48 @@ def _swap_in(staging: Path, output: Path, retention: list[str]) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _output_cache(settings: dict[str, Any], final: Path) -> OutputCache | None:
+    """The record of the last good build into ``final``, for reusing unchanged pages."""
+    if not incremental.enabled(settings):
+        return None
+    key = incremental.fingerprint(settings, build_date_from_env())
+    outputs = OutputCache.open(incremental.cache_dir_for(final), final, key)
+    settings["BUILD_OUTPUT_CACHE"] = outputs
+    return outputs
+
+
+def _parse_memory(outputs: OutputCache | None) -> ParseMemory:
+    """What the last good build's checks learnt of its files (by their bytes)."""
+    if outputs is None:
+        return ParseMemory()
+    path = outputs.index_path.with_name("checks.pickle")
+    try:
+        with path.open("rb") as stream:
+            stored = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return ParseMemory()
+    if isinstance(stored, dict) and stored.get("fingerprint") == outputs.fingerprint:
+        memory = stored.get("memory")
+        if isinstance(memory, ParseMemory):
+            return memory
+    return ParseMemory()
+
+
+def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
+    """Keep only what describes files of this output, so the memory never grows stale."""
+    kept = ParseMemory()
+    hashes = set(memory.file_hashes.values())
+    for key, value in memory.linked.items():
+        if memory.file_hashes.get(key[0]) == key[1]:
+            kept.linked[key] = value
+    for key, value in memory.plans.items():
+        if memory.file_hashes.get(key[0]) == key[1]:
+            kept.plans[key] = value
+    kept.documents = {sha: doc for sha, doc in memory.documents.items() if sha in hashes}
+    stored = {"fingerprint": outputs.fingerprint, "memory": kept}
+    write_atomic(outputs.index_path.with_name("checks.pickle"), pickle.dumps(stored, protocol=5))
+
+
 def build_site(
     config: Path | str = DEFAULT_CONFIG,
     *,
@@ -106,6 +152,7 @@ def build_site(
         # Pelican would have written over the old files and kept the rest: do the same.
         shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True)
     settings["OUTPUT_PATH"] = str(staging)
+    outputs = _output_cache(settings, final)
     errors = _ErrorLog()
     root_logger = logging.getLogger()
     root_logger.addHandler(errors)
@@ -117,11 +164,16 @@ def build_site(
             raise ContentError([problem]) from None
         if errors.messages:
             raise BuildFailed(errors.messages)
-        problems = check_built_site(staging, settings)
+        memory = _parse_memory(outputs)
+        problems = check_built_site(staging, settings, memory)
         if problems:
             raise ContentError(problems)
         logger.info("Checks passed: nothing lost, no broken links.")
         _swap_in(staging, final, list(settings.get("OUTPUT_RETENTION") or []))
+        if outputs is not None:
+            outputs.commit()
+            _keep_parse_memory(outputs, memory)
+            logger.info("Pages reused: %d, made: %d", outputs.reused, outputs.made)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,0 +1,243 @@
+"""Incremental builds that are exactly right: reuse a page only when its inputs are the same.
+
+Three pieces, each a function of its inputs and never of the clock or file times:
+
+* ``fingerprint(settings)``: everything that can change every page at once (the code of
+  the library and plugins, the theme, Pelican's version, the settings, the build date).
+  A different fingerprint throws the whole cache away.
+* ``Digester``: a digest of each value a page is rendered from (an update, an area, a
+  list of updates, a setting), memoised for the build so that each is computed once.
+  A value it does not know how to digest makes the page uncacheable: it is rendered.
+* ``OutputCache``: for each output file, the key it was made from and the SHA-256 of its
+  bytes, recorded by the last build that succeeded. A file whose key is unchanged is
+  taken from the previous output, after checking its bytes still have that hash; every
+  other file is made afresh. The record is replaced only when a build succeeds.
+
+When in doubt the cache is dropped, never trusted: ``tests/site/test_incremental.py``
+builds after every kind of edit and compares the tree with a cold build, byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import os
+import pickle
+import types
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .files import write_atomic
+from .settings import PROJECT
+
+CACHE_VERSION = 1
+#: Settings that say where things go, not what they are.
+VOLATILE_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
+     "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_OUTPUT_CACHE", "PLUGIN_PATHS", "THEME"}
+)  # fmt: skip
+
+
+class Uncacheable(Exception):
+    """A value the digester cannot vouch for: the page is rendered, not reused."""
+
+
+def _hash(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
+    parts: list[str] = []
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or (suffixes and path.suffix not in suffixes):
+                continue
+            parts += [path.relative_to(folder).as_posix(), _hash(path.read_bytes())]
+    return _hash(*parts)
+
+
+def fingerprint(settings: Mapping[str, Any], build_date: dt.date) -> str:
+    """What every output depends on: code, theme, Pelican, settings and the build date."""
+    import pelican
+
+    code = _tree_digest([PROJECT / "src", PROJECT / "plugins"], (".py",))
+    theme = _tree_digest([Path(str(settings.get("THEME") or PROJECT / "theme"))])
+    digester = Digester()
+    values: list[str] = []
+    for name in sorted(settings):
+        if name in VOLATILE_SETTINGS or not name.isupper():
+            continue
+        try:
+            values += [name, digester.digest(settings[name])]
+        except Uncacheable:
+            values += [name, repr(type(settings[name]))]
+    return _hash(
+        str(CACHE_VERSION), pelican.__version__, code, theme, build_date.isoformat(), *values
+    )
+
+
+def file_digest(path: Path, memo: dict[Path, str]) -> str:
+    if path not in memo:
+        memo[path] = _hash(path.read_bytes()) if path.is_file() else "-"
+    return memo[path]
+
+
+class Digester:
+    """Digests of the values pages are made from, each computed once per build.
+
+    What a digest covers, by kind of value:
+
+    * plain data (text, numbers, dates, lists, mappings, enums, pydantic models,
+      dataclasses of plain data): all of it;
+    * an update (Pelican's article or the model's ``UpdateInfo``): its rendered content
+      and summary, its metadata, address and category, and the area files of its areas
+      (not those areas' other updates);
+    * an area (``AreaRecord``): its files (area.yaml, priorities, patrols, events,
+      boundary) and its list of updates;
+    * the site model: every area and every update;
+    * a Pelican page of a paginated list: its number, the number of pages and its items.
+
+    Anything else is ``Uncacheable``.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self._memo: dict[int, tuple[Any, str]] = {}
+        self._files: dict[Path, str] = {}
+        self.handlers: list[tuple[type, Callable[[Any], str]]] = []
+
+    def _memoised(self, value: Any, make: Callable[[], str]) -> str:
+        entry = self._memo.get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        result = make()
+        self._memo[id(value)] = (value, result)  # the reference keeps the id from reuse
+        return result
+
+    def digest(self, value: Any) -> str:
+        if value is None or isinstance(value, (bool, int, float, str, bytes)):
+            return _hash(type(value).__name__, repr(value))
+        if isinstance(value, enum.Enum):
+            return _hash("enum", type(value).__name__, repr(value.value))
+        if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+            return _hash(type(value).__name__, repr(value))
+        if isinstance(value, (list, tuple)):
+            return self._memoised(
+                value, lambda: _hash("seq", *(self.digest(item) for item in value))
+            )
+        if isinstance(value, (set, frozenset)):
+            return _hash("set", *sorted(self.digest(item) for item in value))
+        if isinstance(value, Mapping):
+            return self._memoised(
+                value,
+                lambda: _hash(
+                    "map",
+                    *(
+                        part
+                        for key in sorted(value, key=repr)
+                        for part in (repr(key), self.digest(value[key]))
+                    ),
+                ),
+            )
+        for kind, handler in self.handlers:
+            if isinstance(value, kind):
+                return self._memoised(value, lambda h=handler: h(value))
+        model_dump = getattr(value, "model_dump_json", None)
+        if callable(model_dump):  # a pydantic model: content, fully
+            return self._memoised(value, lambda: _hash(type(value).__name__, model_dump()))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._memoised(
+                value,
+                lambda: _hash(
+                    type(value).__name__,
+                    *(self.digest(getattr(value, f.name)) for f in dataclasses.fields(value)),
+                ),
+            )
+        if isinstance(value, types.ModuleType):  # a plugin given as a module: never reused
+            return _hash("module", value.__name__, str(id(value)))
+        if callable(value):  # a function or filter: its code is in the fingerprint
+            return _hash("callable", getattr(value, "__qualname__", repr(type(value))))
+        raise Uncacheable(type(value).__name__)
+
+    def file(self, path: Path) -> str:
+        return file_digest(path, self._files)
+
+
+@dataclasses.dataclass
+class OutputCache:
+    """Which output files the last good build made from which key (see the module notes)."""
+
+    index_path: Path
+    previous_output: Path
+    fingerprint: str
+    old: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    new: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    reused: int = 0
+    made: int = 0
+
+    @classmethod
+    def open(cls, cache_dir: Path, previous_output: Path, fingerprint: str) -> OutputCache:
+        cache = cls(cache_dir / "outputs.pickle", previous_output, fingerprint)
+        try:
+            with cache.index_path.open("rb") as stream:
+                stored = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return cache
+        if (
+            isinstance(stored, dict)
+            and stored.get("version") == CACHE_VERSION
+            and stored.get("fingerprint") == fingerprint
+            and stored.get("output") == str(previous_output)
+        ):
+            cache.old = stored["files"]
+        return cache
+
+    def reuse(self, rel: str, key: str) -> bytes | None:
+        """The previous build's bytes for ``rel`` when they were made from ``key``."""
+        entry = self.old.get(rel)
+        if entry is None or entry[0] != key:
+            return None
+        try:
+            data = (self.previous_output / rel).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != entry[1]:
+            return None
+        self.new[rel] = entry
+        self.reused += 1
+        return data
+
+    def record(self, rel: str, key: str, data: bytes) -> None:
+        self.new[rel] = (key, hashlib.sha256(data).hexdigest())
+        self.made += 1
+
+    def commit(self) -> None:
+        """Keep this build's record: call only once the build has succeeded and is in place."""
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        stored = {
+            "version": CACHE_VERSION,
+            "fingerprint": self.fingerprint,
+            "output": str(self.previous_output),
+            "files": self.new,
+        }
+        write_atomic(self.index_path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def cache_dir_for(output: Path) -> Path:
+    """The cache of the builds into ``output``: ``.<name>-cache`` beside it."""
+    output = output.resolve()
+    return output.parent / f".{output.name}-cache"
+
+
+def enabled(settings: Mapping[str, Any]) -> bool:
+    return bool(settings.get("INCREMENTAL", True)) and not os.environ.get("NO_BUILD_CACHE")

@@ -1,0 +1,136 @@
+"""Incremental builds are exactly right: after any edit, the output is byte for byte what a
+cold build of the same content gives, and unchanged pages are reused rather than made."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support import MINI, PROJECT, build
+from support.manifest import manifest
+
+from neighbourhood_policing.incremental import cache_dir_for
+
+UPDATE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols.md"
+UPDATE_PAGE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols/index.html"
+AREA = "neighbourhoods/alpha/area.yaml"
+PRIORITIES = "neighbourhoods/alpha/priorities.yaml"
+
+
+def cold(content: Path, output: Path, **overrides) -> str:
+    if output.exists():
+        shutil.rmtree(output)
+    build(content, output, INCREMENTAL=False, **overrides)
+    return manifest(output)
+
+
+def reused(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    for record in reversed(caplog.records):
+        message = record.getMessage()
+        if message.startswith("Pages reused:"):
+            parts = message.replace(",", "").split()
+            return int(parts[2]), int(parts[4])
+    raise AssertionError("the build said nothing of reused pages")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_second_build_reuses_every_page_and_changes_nothing(site, tmp_path, caplog) -> None:
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out)
+    first = manifest(out)
+    build(site, out)
+    again, made = reused(caplog)
+    assert made == 0 and again > 10
+    assert manifest(out) == first == cold(site, tmp_path / "cold")
+    assert cache_dir_for(out).is_dir()
+
+
+EDITS = {
+    "an update's text": lambda s: edit(s / UPDATE, "every **Friday", "every **Thursday, Friday"),
+    "an update's title": lambda s: edit(s / UPDATE, "Title: ", "Title: Busy "),
+    "an area.yaml": lambda s: edit(s / "neighbourhoods/alpha/area.yaml", "name: ", "name: Upper "),
+    "a priority": lambda s: edit(
+        s / "neighbourhoods/alpha/priorities.yaml", "title: ", "title: New "
+    ),
+    "an update deleted": lambda s: (s / UPDATE).unlink(),
+    "an update added": lambda s: (
+        (s / "neighbourhoods/beta/updates").mkdir(exist_ok=True)
+        or (s / "neighbourhoods/beta/updates/2026-11-22-new.md").write_text(
+            "Title: A new update\nDate: 2026-11-22 09:00\nCategory: News\n\nHello.\n", "utf-8"
+        )
+    ),
+    "an area renamed": lambda s: rename_area(s, "beta", "gamma"),
+}
+
+
+def rename_area(site: Path, old: str, new: str) -> None:
+    """Move the folder, and the updates that name it in ``areas:`` with it."""
+    (site / "neighbourhoods" / old).rename(site / "neighbourhoods" / new)
+    for update in (site / "neighbourhoods").glob("*/updates/*.md"):
+        text = update.read_text(encoding="utf-8")
+        update.write_text(text.replace(f"Areas: {old}", f"Areas: {new}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_after_an_edit_the_incremental_build_equals_a_cold_one(site, tmp_path, change) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    EDITS[change](site)
+    build(site, out)
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+def test_a_sequence_of_edits_stays_exact(site, tmp_path, caplog) -> None:
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out)
+    for change in ("an update's text", "a priority", "an update added", "an area.yaml"):
+        EDITS[change](site)
+        build(site, out)
+        assert manifest(out) == cold(site, tmp_path / "cold"), change
+    reused_pages, made = reused(caplog)
+    assert reused_pages > 0 and made > 0
+
+
+def test_a_template_or_settings_change_is_exact(site, tmp_path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT / "theme", theme)
+    out = tmp_path / "out"
+    build(site, out, THEME=str(theme))
+    edit(theme / "templates/article.html", "Contact us about this update", "Ask us about this")
+    build(site, out, THEME=str(theme))
+    assert "Ask us about this" in (
+        out / "neighbourhoods/alpha/updates/2026-11-20-market-patrols/index.html"
+    ).read_text("utf-8")
+    assert manifest(out) == cold(site, tmp_path / "cold", THEME=str(theme))
+    build(site, out, THEME=str(theme), SITENAME="Another Force Neighbourhoods")
+    assert manifest(out) == cold(
+        site, tmp_path / "cold", THEME=str(theme), SITENAME="Another Force Neighbourhoods"
+    )
+
+
+def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    record = (cache_dir_for(out) / "outputs.pickle").read_bytes()
+    edit(site / UPDATE, "Category: ", "Category: Nonsense ")
+    with pytest.raises(Exception):  # noqa: B017 - any failure will do
+        build(site, out)
+    assert (cache_dir_for(out) / "outputs.pickle").read_bytes() == record
+    edit(site / UPDATE, "Category: Nonsense ", "Category: ")
+    build(site, out)
+    assert manifest(out) == cold(site, tmp_path / "cold")
