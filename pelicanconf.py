@@ -39,7 +39,9 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # The build runner checks the output once every plugin has written (CHECK_OUTPUT).
-PLUGINS = ["neighbourhoods", "feeds", "calendars", "theme_check", "crime", "sitemap", "hosting"]
+PLUGINS = [
+    "neighbourhoods", "feeds", "calendars", "theme_check", "search", "crime", "sitemap", "hosting"
+]  # fmt: skip
 
 ARTICLE_PATHS = ["content/updates"]  # the plugin adds every neighbourhoods/<slug>/updates
 PAGE_PATHS = ["content/pages"]

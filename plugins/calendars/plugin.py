@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from pelican import Pelican, signals
@@ -10,6 +11,7 @@ from pelican.generators import Generator
 
 from neighbourhood_policing import urls
 from neighbourhood_policing.files import siteurl_setting, write_outputs
+from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.models import Event
 from neighbourhood_policing.rules import force_name, timezone
 from neighbourhood_policing.site import AreaRecord, Site
@@ -120,7 +122,15 @@ class CalendarsGenerator(Generator):
         specs = self.calendar_specs()
         # A calendar with no events gets the time zone rules of the years of every event.
         calendars.default_range = year_range([i.event for i in specs[-1].items])
-        files = ((spec.path, calendars.render(spec)) for spec in specs)
+        cache = settings.get("BUILD_CACHE")
+        if isinstance(cache, BuildCache):
+            span = calendars.default_range
+            files = cache.files(
+                (spec.path, cache.key_of("calendar", spec, span), partial(calendars.render, spec))
+                for spec in specs
+            )
+        else:
+            files = ((spec.path, calendars.render(spec)) for spec in specs)
         count = write_outputs(self.output_path, files, self.announce)
         logger.info("Wrote %d calendars", count)
 

@@ -11,6 +11,7 @@ from pelican.generators import Generator
 
 from neighbourhood_policing import urls
 from neighbourhood_policing.files import siteurl_setting, write_outputs
+from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.rules import force_name
 from neighbourhood_policing.site import AreaRecord, Site, built_pages
 from neighbourhood_policing.urls import FeedPaths, feed_paths
@@ -145,11 +146,26 @@ class FeedsGenerator(Generator):
         # An empty feed still needs an 'updated' date: the newest update on the site.
         fallback_updated = max((updated_of(a) for a in articles), default=EPOCH)
 
-        def files() -> Iterator[tuple[str, bytes]]:
+        cache = settings.get("BUILD_CACHE")
+
+        def files() -> Iterator[tuple[str, bytes | str]]:
             for spec in self.feed_specs():
-                rss, atom = feeds.render(spec, fallback_updated)
-                yield spec.rss_path, rss
-                yield spec.atom_path, atom
+                rendered: list[tuple[bytes, bytes]] = []
+
+                def render(which: int, spec: FeedSpec = spec, rendered: list = rendered) -> bytes:
+                    if not rendered:
+                        rendered.append(feeds.render(spec, fallback_updated))
+                    return rendered[0][which]
+
+                pair = [(spec.rss_path, 0), (spec.atom_path, 1)]
+                if isinstance(cache, BuildCache):
+                    key = cache.key_of("feed", spec, fallback_updated)
+                    yield from cache.files(
+                        (path, key, lambda w=which: render(w)) for path, which in pair
+                    )
+                else:
+                    for path, which in pair:
+                        yield path, render(which)
 
         count = write_outputs(self.output_path, files(), self.announce)
         logger.info("Wrote %d feeds", count)

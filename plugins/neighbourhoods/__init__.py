@@ -24,3 +24,5 @@ def register() -> None:
     signals.article_generator_finalized.connect(plugin.on_articles_finalized)
     signals.get_generators.connect(plugin.get_generators)
     signals.get_writer.connect(plugin.get_writer)
+    # First to connect to finalized, so pages are written before other plugins read them.
+    signals.finalized.connect(plugin.on_finalized)

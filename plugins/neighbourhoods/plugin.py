@@ -13,14 +13,14 @@ from pelican.readers import Readers
 from pelican.writers import Writer
 
 from neighbourhood_policing import filters, urls
-from neighbourhood_policing.incremental import OutputCache
+from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.markup import sanitise
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.rules import newest_first_key, upcoming_events
 from neighbourhood_policing.site import AreaRecord, Site, built_pages
 
-from .incremental import CachingWriter, RenderCache
+from .incremental import CachingWriter, Deferred, run_deferred
 from .reader import MarkdownReader
 
 logger = logging.getLogger(__name__)
@@ -45,9 +45,8 @@ def on_initialized(pelican: Pelican) -> None:
     settings["STATIC_PATHS"] = [*settings.get("STATIC_PATHS", []), *photo_dirs]
     # Also static: images next to updates, referenced from their Markdown.
     settings["STATIC_PATHS"] += [p for p in site.update_sources() if p not in photo_dirs]
-    outputs = settings.get("BUILD_OUTPUT_CACHE")
-    if isinstance(outputs, OutputCache):
-        settings["BUILD_CACHE"] = RenderCache(outputs, site.root)
+    if isinstance(settings.get("BUILD_CACHE"), BuildCache):
+        settings["BUILD_DEFERRED"] = Deferred(Path(settings["OUTPUT_PATH"]))
     settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
 
@@ -103,6 +102,20 @@ def on_articles_finalized(generator: ArticlesGenerator) -> None:
         if info is not None:
             info.article = article
             article.update = info
+
+
+def on_finalized(pelican: Pelican) -> None:
+    """Render the pages still to make, on every core, before any other plugin reads them."""
+    settings = pelican.settings
+    cache, deferred = settings.get("BUILD_CACHE"), settings.get("BUILD_DEFERRED")
+    if isinstance(cache, BuildCache) and isinstance(deferred, Deferred):
+        run_deferred(cache, deferred, workers(settings))
+
+
+def workers(settings: dict[str, Any]) -> int:
+    """BUILD_WORKERS (default: every core), at least one."""
+    wanted = settings.get("BUILD_WORKERS") or os.cpu_count() or 1
+    return max(1, int(wanted))
 
 
 def get_writer(pelican: Pelican) -> type[Writer]:

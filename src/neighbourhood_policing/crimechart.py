@@ -71,6 +71,14 @@ class Row:
     y: int
     bars: list[Bar] = field(default_factory=list)
 
+    @property
+    def bars_path(self) -> str:
+        """The row's bars as one SVG path (a rectangle per month with crimes): a twelfth
+        of the bytes of a ``<rect>`` each, which keeps area pages within their budget."""
+        return "".join(
+            f"M{b.x} {b.y}h{BAR_WIDTH}v{b.height}h-{BAR_WIDTH}z" for b in self.bars if b.height
+        )
+
 
 @dataclass
 class CrimeChart:

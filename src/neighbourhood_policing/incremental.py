@@ -30,14 +30,23 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, Template, meta
+from pelican.contents import Content
+from pelican.paginator import Page as ListPage
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+
 from .files import write_atomic
 from .settings import PROJECT
+from .site import AreaRecord, Site, UpdateInfo
 
 CACHE_VERSION = 1
+_MISSING = "(missing)"
 #: Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
-     "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_OUTPUT_CACHE", "PLUGIN_PATHS", "THEME"}
+     "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
+     "THEME"}
 )  # fmt: skip
 
 
@@ -241,3 +250,180 @@ def cache_dir_for(output: Path) -> Path:
 
 def enabled(settings: Mapping[str, Any]) -> bool:
     return bool(settings.get("INCREMENTAL", True)) and not os.environ.get("NO_BUILD_CACHE")
+
+
+class BuildCache:
+    """One build's output record and digester, with digests of the site's own objects.
+
+    The build runner makes it and puts it in ``settings["BUILD_CACHE"]``; the
+    neighbourhoods plugin's writer and the plugins that write their own files (feeds,
+    calendars) ask it for keys and reuse what the last good build made.
+    """
+
+    def __init__(self, outputs: OutputCache, root: Path) -> None:
+        self.outputs = outputs
+        self.digester = Digester(root)
+        self._names: dict[str, frozenset[str] | None] = {}
+        digester = self.digester
+        digester.handlers = [
+            (Content, self._content),
+            (UpdateInfo, self._update),
+            (AreaRecord, self._area),
+            (Site, self._site),
+            (ListPage, self._list_page),
+            (Paginator, lambda p: _hash("paginator", str(p.num_pages), str(p.count))),
+            (URLWrapper, lambda w: _hash("wrapper", type(w).__name__, w.name, w.url)),
+        ]
+
+    # -- digests of the site's own objects ---------------------------------------------
+    def _file(self, rel: str) -> str:
+        root = self.digester.root
+        return self.digester.file(root / rel) if root else _MISSING
+
+    def _area_shallow(self, record: AreaRecord) -> str:
+        """An area's own content: what an update's page may show of its areas."""
+        return _hash(
+            "area",
+            record.slug,
+            record.area.model_dump_json(),
+            *(p.model_dump_json() for p in record.priorities),
+            *(p.model_dump_json() for p in record.patrols),
+            *(e.model_dump_json() for e in record.events),
+        )
+
+    def _area(self, record: AreaRecord) -> str:
+        known = {"slug", "folder", "area", "priorities", "patrols", "events", "shape"}
+        extras = [
+            (name, value)
+            for name, value in vars(record).items()
+            if name not in known and name not in {"own_updates", "updates"}
+        ]
+        parts = [self._area_shallow(record)]
+        for name, value in sorted(extras, key=lambda item: item[0]):
+            parts += [name, self._nested(value)]
+        for info in record.updates:
+            parts += [info.source, self._file(info.source)]
+        return _hash(*parts)
+
+    def _nested(self, value: Any) -> str:
+        """Inside an area: other areas and updates by their own content only (no cycles)."""
+        if isinstance(value, AreaRecord):
+            return self._area_shallow(value)
+        if isinstance(value, UpdateInfo):
+            return _hash("update", value.source, self._file(value.source))
+        if isinstance(value, (list, tuple)):
+            return _hash("seq", *(self._nested(item) for item in value))
+        if isinstance(value, dict):
+            return _hash("map", *(f"{k!r}{self._nested(v)}" for k, v in sorted(value.items())))
+        return self.digester.digest(value)
+
+    def _update(self, info: UpdateInfo) -> str:
+        parts = [
+            "update",
+            info.source,
+            self._file(info.source),
+            info.url,
+            info.meta.model_dump_json(),
+            *(self._area_shallow(r) for r in info.area_records),
+        ]
+        if info.article is not None:
+            parts.append(self._content(info.article))
+        return _hash(*parts)
+
+    def _content(self, content: Content) -> str:
+        """An update or page as Pelican made it: its rendered text, metadata and areas."""
+        d = self.digester
+        parts = [
+            type(content).__name__,
+            str(content.source_path),
+            content.content,
+            content.summary or "",
+            content.url,
+            content.save_as,
+            str(content.status),
+            d.digest({k: v for k, v in content.metadata.items() if k != "summary"}),
+        ]
+        info = getattr(content, "update", None)
+        if isinstance(info, UpdateInfo):
+            parts += [info.meta.model_dump_json(), info.url]
+            parts += [self._area_shallow(r) for r in info.area_records]
+        return _hash(*parts)
+
+    def _site(self, site: Site) -> str:
+        parts = [self._area(record) for record in site.areas.values()]
+        parts += [self._update(info) for info in site.updates.values()]
+        return _hash("site", site.build_date.isoformat(), *parts)
+
+    def _list_page(self, page: ListPage) -> str:
+        d = self.digester
+        return _hash(
+            "page",
+            str(page.number),
+            str(page.paginator.num_pages),
+            page.url,
+            page.save_as,
+            d.digest(list(page.object_list)),
+        )
+
+    # -- templates ---------------------------------------------------------------------
+    def names(self, environment: Environment, name: str | None) -> frozenset[str] | None:
+        """Every variable a template can read, with what it extends, includes and imports."""
+        if name is None:
+            return None
+        if name not in self._names:
+            self._names[name] = None  # a template that includes itself reads nothing new
+            try:
+                source = environment.loader.get_source(environment, name)[0]  # type: ignore[union-attr]
+            except Exception:
+                return None
+            tree = environment.parse(source)
+            found = set(meta.find_undeclared_variables(tree))
+            for referenced in meta.find_referenced_templates(tree):
+                more = self.names(environment, referenced)
+                if more is None:
+                    return None  # a dynamic include: nothing can be assumed
+                found |= more
+            self._names[name] = frozenset(found)
+        return self._names[name]
+
+    def key(self, template: Template, context: dict[str, Any]) -> str | None:
+        names = self.names(template.environment, template.name)
+        if names is None:
+            return None
+        parts = [template.name or "", str(context.get("output_file"))]
+        globals_ = template.environment.globals
+        try:
+            for name in sorted(names):
+                if name in context:
+                    value = context[name]
+                elif name in globals_:
+                    value = globals_[name]
+                else:
+                    parts += [name, _MISSING]
+                    continue
+                parts += [name, self.digester.digest(value)]
+        except Uncacheable:
+            return None
+        return _hash(*parts)
+
+    # -- files written by plugins themselves -------------------------------------------
+    def key_of(self, *values: Any) -> str | None:
+        """The key of a file made from ``values``, or None when one cannot be digested."""
+        try:
+            return _hash(*(self.digester.digest(value) for value in values))
+        except Uncacheable:
+            return None
+
+    def files(
+        self, items: Iterable[tuple[str, str | None, Callable[[], bytes | str]]]
+    ) -> Iterable[tuple[str, bytes | str]]:
+        """(path, data) for each (path, key, render): the last good build's bytes when the
+        key is the same, else rendered now (and recorded)."""
+        for rel, key, render in items:
+            data = self.outputs.reuse(rel, key) if key is not None else None
+            if data is None:
+                data = render()
+                if key is not None:
+                    payload = data.encode("utf-8") if isinstance(data, str) else data
+                    self.outputs.record(rel, key, payload)
+            yield rel, data

@@ -34,6 +34,15 @@ def reused(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
     raise AssertionError("the build said nothing of reused pages")
 
 
+@pytest.fixture(autouse=True)
+def fresh_log_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pelican's LimitFilter drops a message already logged once in this process, so a
+    second test's "Pages reused: 20, made: 0" would vanish: each test starts afresh."""
+    from pelican.log import LimitFilter
+
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     target = tmp_path / "site"
@@ -134,6 +143,31 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) ->
     edit(site / UPDATE, "Category: Nonsense ", "Category: ")
     build(site, out)
     assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+def test_pages_rendered_on_two_processes_are_the_same(site, tmp_path, monkeypatch, caplog) -> None:
+    import neighbourhoods.incremental as writer
+
+    caplog.set_level("INFO")
+    monkeypatch.setattr(writer, "MIN_JOBS_PER_WORKER", 1)
+    out = tmp_path / "out"
+    build(site, out, BUILD_WORKERS=2)
+    assert any("on 2 processes" in r.getMessage() for r in caplog.records)
+    assert manifest(out) == cold(site, tmp_path / "cold", BUILD_WORKERS=1)
+
+
+def test_a_page_that_fails_in_a_worker_fails_the_build(site, tmp_path, monkeypatch) -> None:
+    import neighbourhoods.incremental as writer
+
+    monkeypatch.setattr(writer, "MIN_JOBS_PER_WORKER", 1)
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT / "theme", theme)
+    broken = "{% block content %}{{ article.title.no_such_thing() }}"
+    edit(theme / "templates/article.html", "{% block content %}", broken)
+    out = tmp_path / "out"
+    with pytest.raises(Exception, match=r"UndefinedError|no_such_thing"):
+        build(site, out, BUILD_WORKERS=2, THEME=str(theme))
+    assert not out.exists()
 
 
 CRIME = "neighbourhoods/alpha/crime.yaml"

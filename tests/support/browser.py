@@ -30,6 +30,8 @@ CSP = (
     "connect-src 'self'; font-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+#: The search page and Pagefind's worker may compile WebAssembly, as in hosting/.
+SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 ARTIFACTS = PROJECT / "test-artifacts" / "screenshots"
 
 
@@ -37,7 +39,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files, the site's 404 page for anything missing, and the site's CSP."""
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
+        path = self.path.split("?", 1)[0]  # the site may be served from a sub-folder
+        search = "/search/" in path or "/pagefind/" in path
+        self.send_header("Content-Security-Policy", SEARCH_CSP if search else CSP)
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from .. import incremental
 from ..checks import ParseMemory, check_built_site
 from ..files import SettingsError, write_atomic
-from ..incremental import OutputCache
+from ..incremental import BuildCache, OutputCache
 from ..loading import load_site
 from ..problems import ContentError, Problem, report
 from ..rules import build_date_from_env
@@ -87,7 +87,7 @@ def _output_cache(settings: dict[str, Any], final: Path) -> OutputCache | None:
         return None
     key = incremental.fingerprint(settings, build_date_from_env())
     outputs = OutputCache.open(incremental.cache_dir_for(final), final, key)
-    settings["BUILD_OUTPUT_CACHE"] = outputs
+    settings["BUILD_CACHE"] = BuildCache(outputs, Path(settings["PATH"]))
     return outputs
 
 

@@ -1,0 +1,105 @@
+"""The Pagefind bundle of the sample site: whole, and the same whatever order Pagefind
+wrote its filters in (Pagefind 1.5 keeps them in a hash map; see make_stable)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from neighbourhood_policing.search import (
+    SIGNATURE,
+    BundleFormatError,
+    make_stable,
+    pagefind_hash,
+)
+
+
+def read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(SIGNATURE)
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def meta_path(bundle: Path) -> Path:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+
+
+def write_as_pagefind(path: Path, value) -> str:
+    """Write a file the way Pagefind does, named by Pagefind's hash; returns the hash."""
+    body = cbor2.dumps(value)
+    path.write_bytes(gzip.compress(SIGNATURE + body, compresslevel=6))
+    return pagefind_hash(body)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def bundle(sample_output: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "pagefind"
+    shutil.copytree(sample_output / "pagefind", copy)
+    return copy
+
+
+def test_the_bundle_names_every_file_by_its_contents(sample_output: Path) -> None:
+    bundle = sample_output / "pagefind"
+    meta = read(meta_path(bundle))
+    assert meta_path(bundle).name == f"pagefind.en_{pagefind_hash(cbor2.dumps(meta))[:10]}.pf_meta"
+    filters = dict(meta[3])
+    assert sorted(filters) == ["area", "category", "type"]
+    assert [name for name, _ in meta[3]] == sorted(filters), "filters listed in name order"
+    for name, file_hash in filters.items():
+        index = read(bundle / "filter" / f"{file_hash}.pf_filter")
+        assert index[0] == name
+        assert file_hash == f"en_{pagefind_hash(cbor2.dumps(index))[:7]}"
+        values = [value for value, _ in index[1]]
+        assert values == sorted(values)
+    assert {v for v, _ in read(bundle / "filter" / f"{filters['type']}.pf_filter")[1]} == {
+        "area", "event", "page", "priority", "update"
+    }
+    assert sorted(p.name for p in (bundle / "filter").iterdir()) == sorted(
+        f"{h}.pf_filter" for h in filters.values()
+    )
+
+
+def test_another_order_from_pagefind_gives_the_same_bundle(bundle: Path) -> None:
+    before = files(bundle)
+    old_meta = meta_path(bundle)
+    meta = read(old_meta)
+    shuffled = []
+    for name, file_hash in reversed(meta[3]):  # the filters, and each one's values, reversed
+        path = bundle / "filter" / f"{file_hash}.pf_filter"
+        index = read(path)
+        path.unlink()
+        new_hash = "en_" + write_as_pagefind(path, [name, list(reversed(index[1]))])[:7]
+        path.rename(bundle / "filter" / f"{new_hash}.pf_filter")
+        shuffled.append([name, new_hash])
+    meta[3] = shuffled
+    old_meta.unlink()
+    meta_hash = "en_" + write_as_pagefind(old_meta, meta)[:10]
+    old_meta.rename(bundle / f"pagefind.{meta_hash}.pf_meta")
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry["languages"]["en"]["hash"] = meta_hash
+    (bundle / "pagefind-entry.json").write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    assert files(bundle) != before
+
+    make_stable(bundle)
+    assert files(bundle) == before
+
+
+def test_a_bundle_in_a_format_it_does_not_know_is_an_error(bundle: Path) -> None:
+    path = meta_path(bundle)
+    path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps({"not": "a list"})))
+    with pytest.raises(BundleFormatError, match=path.name):
+        make_stable(bundle)
