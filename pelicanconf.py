@@ -47,6 +47,7 @@ PLUGINS = [
     "maps",
     "have_your_say",
     "search",
+    "crime",
     "sitemap",
     "hosting",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from . import urls
-from .models import Area, Event, Patrol, Priority, Survey, UpdateMeta
+from .models import Area, CrimeFigures, Event, Patrol, Priority, Survey, UpdateMeta
 from .problems import Problem
 
 
@@ -64,6 +64,8 @@ class AreaRecord:
     neighbours: list[AreaRecord] = field(default_factory=list)
     #: Its map (maps.AreaMap), drawn during a build by the maps plugin; None otherwise.
     map: Any = None
+    #: crime.yaml: monthly crime figures by category, or None.
+    crime: CrimeFigures | None = None
     #: Published updates that belong to this area (its own folder and ``areas:``).
     own_updates: list[UpdateInfo] = field(default_factory=list)
     #: Own and force-wide published updates merged, newest first.

@@ -36,6 +36,15 @@ def reused(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
     raise AssertionError("the build said nothing of reused pages")
 
 
+@pytest.fixture(autouse=True)
+def fresh_log_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pelican's LimitFilter drops a message already logged once in this process, so a
+    second test's "Pages reused: 20, made: 0" would vanish: each test starts afresh."""
+    from pelican.log import LimitFilter
+
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     target = tmp_path / "site"
@@ -241,3 +250,52 @@ def test_a_page_that_fails_in_a_worker_fails_the_build(site, tmp_path, monkeypat
     with pytest.raises(Exception, match=r"UndefinedError|no_such_thing"):
         build(site, out, BUILD_WORKERS=2, THEME=str(theme))
     assert not out.exists()
+
+
+CRIME = "neighbourhoods/alpha/crime.yaml"
+CRIME_YAML = """source: "Illustrative sample figures"
+illustrative: true
+runs_to: "2026-10"
+months:
+  "2026-09": {anti-social-behaviour: 11, burglary: 2}
+  "2026-10": {anti-social-behaviour: 9, shoplifting: 4}
+"""
+CRIME_EDITS = {
+    "a count": lambda s: edit(s / CRIME, "shoplifting: 4", "shoplifting: 40"),
+    "a new month": lambda s: (
+        edit(s / CRIME, 'runs_to: "2026-10"', 'runs_to: "2026-11"')
+        or edit(s / CRIME, '  "2026-10"', '  "2026-11": {shoplifting: 40}\n  "2026-10"')
+    ),
+    "no longer illustrative": lambda s: edit(
+        s / CRIME, "illustrative: true", "illustrative: false"
+    ),
+    "deleted": lambda s: (s / CRIME).unlink(),
+}
+
+
+@pytest.mark.parametrize("change", list(CRIME_EDITS))
+def test_after_a_crime_yaml_edit_the_incremental_build_equals_a_cold_one(
+    site, tmp_path, change
+) -> None:
+    (site / CRIME).write_text(CRIME_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out)
+    page = out / "neighbourhoods/alpha/index.html"
+    assert '<th scope="row">Anti-social behaviour</th>' in page.read_text("utf-8")
+    CRIME_EDITS[change](site)
+    build(site, out)
+    shown = page.read_text("utf-8")
+    assert ("<td>40</td>" in shown) == (change in {"a count", "a new month"})
+    assert ("not real crime figures" in shown) == (change in {"a count", "a new month"})
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+def test_an_area_page_with_crime_figures_is_reused_when_nothing_changed(
+    site, tmp_path, caplog
+) -> None:
+    caplog.set_level("INFO")
+    (site / CRIME).write_text(CRIME_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out)
+    build(site, out)
+    assert reused(caplog)[1] == 0  # crime_chart(area) keeps the area page cacheable
