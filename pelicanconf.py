@@ -44,8 +44,10 @@ PLUGINS = [
     "feeds",
     "calendars",
     "theme_check",
+    "maps",
     "have_your_say",
     "search",
+    "crime",
     "reports",
     "sitemap",
     "hosting",
@@ -173,6 +175,10 @@ SURVEYS: list[dict[str, str]] = [
         "closes": "2026-12-31",
     },
 ]
+# -- Maps and postcode lookup ---------------------------------------------------------
+# plugins/maps draws each area's map and the A to Z's overview map (inline SVG), lists
+# neighbouring teams and writes the postcode lookup under /lookup/ from
+# neighbourhoods/postcodes.csv (docs/maps.md). It has no settings of its own yet.
 
 # -- Reports ---------------------------------------------------------------------------
 # Monthly written reports to parish and town councils (plugins/reports).

@@ -18,6 +18,7 @@ its path and dates, and the checks run after Pelican.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -92,21 +93,23 @@ class CachingWriter(Writer):
         return super().write_file(name, template, context, *args, **kwargs)
 
 
-def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, bytes]]:
-    """Render and write each page; (page, key, bytes) of each for the output record."""
+def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:
+    """Render and write each page; (page, key, SHA-256) of each for the output record.
+
+    Nothing rendered is kept: at national scale the pages would not fit in memory.
+    """
     made = []
     for job in jobs:
         data = job.template.render(job.context).encode("utf-8")
         write_atomic(Path(job.path), data)
-        made.append((job.rel, job.key, data))
+        made.append((job.rel, job.key, hashlib.sha256(data).hexdigest()))
+        job.context = {}  # let the page's context go as soon as it is written
     return made
 
 
 def _in_child(jobs: list[_Job], stream: int) -> None:
     try:
-        made = [(rel, key, len(data)) for rel, key, data in _render_jobs(jobs)]
-        hashes = [(rel, key) for rel, key, _ in made]
-        payload = pickle.dumps(("ok", hashes))
+        payload = pickle.dumps(("ok", _render_jobs(jobs)))
     except BaseException:
         payload = pickle.dumps(("error", traceback.format_exc()))
     with os.fdopen(stream, "wb") as pipe:
@@ -120,9 +123,9 @@ def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
         return
     count = max(1, min(workers, len(jobs) // MIN_JOBS_PER_WORKER))
     if count == 1 or not hasattr(os, "fork"):
-        for rel, key, data in _render_jobs(jobs):
+        for rel, key, sha in _render_jobs(jobs):
             if key is not None:
-                cache.outputs.record(rel, key, data)
+                cache.outputs.record_hash(rel, key, sha)
         return
     shares = [jobs[i::count] for i in range(count)]
     children: list[tuple[int, int, list[_Job]]] = []
@@ -141,9 +144,9 @@ def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
         children.append((pid, read, share))
     failures: list[str] = []
     try:
-        for rel, key, data in _render_jobs(shares[0]):
+        for rel, key, sha in _render_jobs(shares[0]):
             if key is not None:
-                cache.outputs.record(rel, key, data)
+                cache.outputs.record_hash(rel, key, sha)
     except BaseException:
         failures.append(traceback.format_exc())
     for pid, read, _share in children:
@@ -158,9 +161,9 @@ def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
         if status != "ok":
             failures.append(value)
             continue
-        for rel, key in value:
+        for rel, key, sha in value:
             if key is not None:
-                cache.outputs.record(rel, key, Path(deferred.output / rel).read_bytes())
+                cache.outputs.record_hash(rel, key, sha)
     if failures:
         raise RuntimeError("Rendering pages failed:\n" + "\n".join(failures))
     logger.info("Rendered %d pages on %d processes", len(jobs), count)

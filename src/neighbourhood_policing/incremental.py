@@ -227,7 +227,10 @@ class OutputCache:
         return data
 
     def record(self, rel: str, key: str, data: bytes) -> None:
-        self.new[rel] = (key, hashlib.sha256(data).hexdigest())
+        self.record_hash(rel, key, hashlib.sha256(data).hexdigest())
+
+    def record_hash(self, rel: str, key: str, sha: str) -> None:
+        self.new[rel] = (key, sha)
         self.made += 1
 
     def commit(self) -> None:

@@ -225,6 +225,7 @@ class AgreedHow(StrEnum):
     survey = "survey"
     partnership = "partnership meeting"
     online = "online consultation"
+    police_uk = "as published on data.police.uk"
 
 
 class Action(Strict):
@@ -383,6 +384,36 @@ class UpdateMeta(Strict):
         return self
 
 
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN), Field(examples=["2026-10"])]
+
+
+class CrimeFigures(Strict):
+    """crime.yaml: monthly counts of crime and anti-social behaviour by category.
+
+    Written by ``invoke import-crime``; category slugs are data.police.uk's.
+    """
+
+    source: Text = Field(default="data.police.uk", description="Where the figures come from.")
+    illustrative: bool = Field(
+        default=False, description="true for made-up sample figures; the page says so."
+    )
+    runs_to: Month = Field(description="The month the data runs to, YYYY-MM.")
+    months: dict[Month, dict[Slug, Annotated[int, Field(ge=0)]]] = Field(
+        default_factory=dict, description="Month (YYYY-MM) -> category -> number of crimes."
+    )
+
+    @model_validator(mode="after")
+    def _no_month_after_runs_to(self) -> CrimeFigures:
+        later = sorted(m for m in self.months if m > self.runs_to)
+        if later:
+            raise ValueError(
+                f"runs_to: the data runs to {self.runs_to} but has figures for {', '.join(later)}; "
+                "set runs_to to the last month with figures"
+            )
+        return self
+
+
 PrioritiesFile = list[Priority]
 PatrolsFile = list[Patrol]
 EventsFile = list[Event]
@@ -393,4 +424,5 @@ FILE_MODELS: dict[str, tuple[Any, str]] = {
     "priorities.yaml": (PrioritiesFile, "The local priorities agreed with residents."),
     "patrols.yaml": (PatrolsFile, "Targeted patrol places and times."),
     "events.yaml": (EventsFile, "Meetings, beat surgeries and mobile police station visits."),
+    "crime.yaml": (CrimeFigures, "Monthly crime and anti-social behaviour figures by category."),
 }

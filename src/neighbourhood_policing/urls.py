@@ -94,6 +94,30 @@ def event_calendar_path(area: _Area, event: _Event) -> str:
     return f"{area_url(area.slug)}events/{event.id}.ics"
 
 
+# -- Maps and the postcode lookup (docs/maps.md) -----------------------------------------
+#: The overview map of every area, shown on the A to Z.
+OVERVIEW_MAP = f"{AREAS_DIR}/overview.svg"
+#: Where the postcode lookup lives: the list of districts, one page and one shard each.
+LOOKUP_DIR = "lookup"
+LOOKUP_URL = f"{LOOKUP_DIR}/"
+#: Every area's simplified boundary, for "Use my location".
+LOOKUP_BOUNDARIES = f"{LOOKUP_DIR}/areas.json"
+
+
+def area_map_path(area: _Area, detail: bool = False) -> str:
+    """An area's map (or its close-up), an SVG image beside the area's page."""
+    return f"{area_url(area.slug)}{'map-detail' if detail else 'map'}.svg"
+
+
+def shard_path(outward: str) -> str:
+    """One outward code's postcodes and their areas (``lookup/SY8.json``)."""
+    return f"{LOOKUP_DIR}/{outward}.json"
+
+
+def district_url(outward: str) -> str:
+    """The page listing one outward code's areas, for residents without JavaScript."""
+    return f"{LOOKUP_DIR}/{outward}/"
+
 # -- Monthly reports to parish and town councils (the reports plugin) -----------------------
 
 REPORTS_DIR = "reports"

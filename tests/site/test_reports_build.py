@@ -363,3 +363,22 @@ def test_feedback_links_to_the_areas_have_your_say_page(site) -> None:
     hrefs = links(page(output, "neighbourhoods/alpha/reports/2026-11"))
     say = [h for h in hrefs if h.endswith("/neighbourhoods/alpha/have-your-say/")]
     assert say and (output / "neighbourhoods/alpha/have-your-say/index.html").is_file()
+
+
+def test_imported_crime_figures_are_in_their_months_report(sample_output: Path) -> None:
+    """The sample site's crime.yaml (the crime plugin's model) reaches the report's table."""
+    import yaml
+
+    figures = yaml.safe_load((PROJECT / "neighbourhoods/ludlow/crime.yaml").read_text("utf-8"))
+    october = figures["months"]["2026-10"]
+    doc = page(sample_output, "neighbourhoods/ludlow/reports/2026-10")
+    rows = {
+        " ".join(r.xpath("th")[0].text_content().split()): int(r.xpath("td")[0].text_content())
+        for r in doc.xpath("//table[contains(@class, 'report__table')]/tbody/tr")
+    }
+    assert rows["Anti-social behaviour"] == october["anti-social-behaviour"]
+    assert sum(rows.values()) == sum(october.values())
+    assert "illustrative sample data" in main_text(doc)
+    # November has no figures yet (the data runs to October): the report says so.
+    november = main_text(page(sample_output, "neighbourhoods/ludlow/reports/2026-11"))
+    assert "No crime figures have been imported for November 2026" in november

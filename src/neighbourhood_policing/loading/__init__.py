@@ -6,7 +6,9 @@ every update, checks it all, and returns the model together with every problem f
 so all of them report the same problems and see the same model. The work is split by
 job: ``safety`` (links out of the repository, unreadable files, references),
 ``areas`` (area folders and their files), ``updates`` (update metadata and the index of
-updates by area) and ``crosschecks`` (what one file says about another).
+updates by area) and ``crosschecks`` (what one file says about another); once every
+area is read, ``geography.check_site`` checks what needs all the boundaries at once
+(stations, overlaps, neighbours, the postcode lookup).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from ..engagement import force_surveys
 from ..files import SettingsError
+from ..geography import check_site
 from ..rules import build_date_from_env
 from ..site import Site
 from .areas import load_areas
@@ -41,6 +44,7 @@ def load_site(
     ctx = LoadContext(Path(root), build_date or build_date_from_env(), dict(settings or {}))
     check_symlinks(ctx)
     load_areas(ctx)
+    check_site(ctx.site)  # what needs every boundary at once
     load_updates(ctx)
     check_pages(ctx)
     site = ctx.site

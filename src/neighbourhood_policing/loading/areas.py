@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from .. import geo, urls
 from ..engagement import check_endpoint
 from ..files import SettingsError, inside, relative
-from ..models import FILE_MODELS, Area, Event, Patrol, Priority, UpdateMeta
+from ..models import FILE_MODELS, Area, CrimeFigures, Event, Patrol, Priority, UpdateMeta
 from ..problems import known_field_names, problems_from_validation
 from ..rules import SLUG_RE
 from ..site import AreaRecord
@@ -20,6 +20,7 @@ from .context import LoadContext, suggest
 from .safety import safe_path
 
 AREA_FILES = {"area.yaml", "priorities.yaml", "patrols.yaml", "events.yaml", "boundary.geojson"}
+AREA_FILES |= {"crime.yaml", "imported.json"}  # written by invoke import-crime / import-police
 AREA_SUBFOLDERS = {"updates", "photos", "images", "reports"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 ROOT_FILES = {"postcodes.csv", "README.md"}
@@ -30,7 +31,7 @@ LIST_FILES = (
     ("events.yaml", "events"),
 )
 
-KNOWN_FIELDS = known_field_names([Area, Priority, Patrol, Event, UpdateMeta])
+KNOWN_FIELDS = known_field_names([Area, Priority, Patrol, Event, UpdateMeta, CrimeFigures])
 _ADAPTERS = {name: TypeAdapter(model) for name, (model, _) in FILE_MODELS.items()}
 
 
@@ -124,6 +125,9 @@ def load_area(ctx: LoadContext, folder: Path) -> None:
                 setattr(record, attr, list(result[0]))
                 lines[name] = result[2]
                 check_unique_ids(ctx, path, result[0], result[2])
+    if (folder / "crime.yaml").exists():
+        crime = load_model(ctx, folder / "crime.yaml", "crime.yaml")
+        record.crime = crime[0] if crime else None
     load_boundary(ctx, record, folder / "boundary.geojson")
     crosschecks.check_area(ctx, record, lines)
     ctx.site.areas[slug] = record
