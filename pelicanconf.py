@@ -48,6 +48,7 @@ PLUGINS = [
     "have_your_say",
     "search",
     "crime",
+    "reports",
     "sitemap",
     "hosting",
 ]
@@ -178,3 +179,17 @@ SURVEYS: list[dict[str, str]] = [
 # plugins/maps draws each area's map and the A to Z's overview map (inline SVG), lists
 # neighbouring teams and writes the postcode lookup under /lookup/ from
 # neighbourhoods/postcodes.csv (docs/maps.md). It has no settings of its own yet.
+
+# -- Reports ---------------------------------------------------------------------------
+# Monthly written reports to parish and town councils (plugins/reports).
+# PDFs of each report (WeasyPrint): off in development builds, on in publishconf.py.
+REPORTS_PDF = False
+# Where PDFs are kept between builds, keyed by a hash of each report, so unchanged months
+# are copied instead of laid out again. None: report-pdfs/ in the build cache
+# (.<output name>-cache/ beside the output). Each PDF build removes PDFs it did not use.
+REPORTS_PDF_CACHE = None
+# Processes that lay out PDFs missing from the cache. 1 (in the build's own process) is
+# quicker for a few hundred; for a cold build of thousands, set it to the free cores.
+REPORTS_PDF_WORKERS = 1
+# The survey a report's "How to give feedback" links to (a full https:// address), or None.
+FEEDBACK_SURVEY_URL = None

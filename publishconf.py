@@ -15,3 +15,6 @@ PUBLISH_TARGET = os.environ.get("PUBLISH_TARGET", "")
 
 # -- Have your say ---------------------------------------------------------------------
 FEEDBACK_ALLOW_INSECURE_LOCALHOST = False  # a published site sends forms over https only
+
+# -- Reports ---------------------------------------------------------------------------
+REPORTS_PDF = True  # a PDF beside each council report (plugins/reports)

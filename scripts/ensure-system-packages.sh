@@ -9,6 +9,10 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chr
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)  # invoke publish to a server
+# The libraries WeasyPrint (the PDFs of council reports) loads: Pango, HarfBuzz, fonts.
+for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+  dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "ok installed" || missing+=("$lib")
+done
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -81,6 +81,8 @@ def lastmod_for(context: Mapping[str, Any] | None) -> dt.date | None:
     """
     if not context:
         return None
+    if isinstance(context.get("lastmod"), dt.date):  # a writer that knows its page's date
+        return _as_date(context["lastmod"])
     for key in ("article", "page"):
         obj = context.get(key)
         if obj is not None and hasattr(obj, "metadata"):

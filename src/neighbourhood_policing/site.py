@@ -70,6 +70,10 @@ class AreaRecord:
     own_updates: list[UpdateInfo] = field(default_factory=list)
     #: Own and force-wide published updates merged, newest first.
     updates: list[UpdateInfo] = field(default_factory=list)
+    #: Covering notes for monthly council reports (reports/<yyyy-mm>.md), by month key.
+    report_notes: dict[str, Any] = field(default_factory=dict)
+    #: The months the area has a council report for, newest first (reports.Month).
+    report_months: list[Any] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -117,3 +117,38 @@ def shard_path(outward: str) -> str:
 def district_url(outward: str) -> str:
     """The page listing one outward code's areas, for residents without JavaScript."""
     return f"{LOOKUP_DIR}/{outward}/"
+
+# -- Monthly reports to parish and town councils (the reports plugin) -----------------------
+
+REPORTS_DIR = "reports"
+#: Every council named by an area, each linking to its areas' reports.
+COUNCILS_URL = "councils/"
+
+
+class _Month(Protocol):
+    def __str__(self) -> str: ...
+
+
+def reports_url(slug: str) -> str:
+    """An area's list of monthly reports to councils."""
+    return f"{area_url(slug)}{REPORTS_DIR}/"
+
+
+def report_url(slug: str, month: _Month) -> str:
+    """One month's report: ``neighbourhoods/<slug>/reports/2026-11/``."""
+    return f"{reports_url(slug)}{month}/"
+
+
+def report_pdf_url(slug: str, month: _Month) -> str:
+    """The PDF beside a report, named so that a saved copy says what it is."""
+    return f"{report_url(slug, month)}{slug}-{month}.pdf"
+
+
+def reports_feeds(slug: str) -> FeedPaths:
+    """The RSS and Atom feeds of an area's reports, beside its list of reports."""
+    return feed_paths(reports_url(slug))
+
+
+def council_url(council_slug: str) -> str:
+    return f"{COUNCILS_URL}{council_slug}/"
+

@@ -101,7 +101,10 @@ def output(written: dict[str, object]) -> Path:
 
 
 def feeds_in(output: Path) -> list[Path]:
-    return sorted([*output.rglob("*.rss"), *output.rglob("*.atom")])
+    """The feeds of updates (plugins/feeds); the council reports' feeds beside each area's
+    reports/ are the reports plugin's, tested in test_reports_build.py."""
+    feeds = [*output.rglob("*.rss"), *output.rglob("*.atom")]
+    return sorted(p for p in feeds if p.parent.name != "reports")
 
 
 def parse(path: Path) -> feedparser.FeedParserDict:

@@ -85,6 +85,12 @@ EDITS = {
         )
     ),
     "an area renamed": lambda s: rename_area(s, "beta", "gamma"),
+    "a covering note added": lambda s: write_note(s, "2026-10.md", "We met the council.\n"),
+    "a covering note edited": lambda s: (
+        write_note(s, "2026-11.md", "First.\n"),
+        build(s, s.parent / "out"),
+        write_note(s, "2026-11.md", "Second, and **better**.\n"),
+    ),
     "an area's survey added": lambda s: append(s / AREA, SURVEY),
     "an area's form endpoint set": lambda s: append(
         s / AREA, "feedback_endpoint: https://forms.example.org/alpha\n"
@@ -102,6 +108,13 @@ SURVEY = """surveys:
 
 def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def write_note(site: Path, name: str, text: str) -> None:
+    """A covering note for a month's council report (reports/<yyyy-mm>.md)."""
+    folder = site / "neighbourhoods/alpha/reports"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
 
 
 def rename_area(site: Path, old: str, new: str) -> None:
@@ -225,6 +238,18 @@ def test_editing_a_boundary_rebuilds_it_and_its_neighbours_exactly(
 def _neighbours(out: Path) -> list[str]:
     page = lxml_html.fromstring((out / BETA_PAGE).read_bytes())
     return [a.text_content() for a in page.xpath('//section[@id="neighbours"]//li/a')]
+
+
+def test_council_report_pdfs_after_an_edit_equal_a_cold_build(site, tmp_path) -> None:
+    """Report pages from the page cache and PDFs from the PDF cache, as a cold build makes."""
+    out = tmp_path / "out"
+    write_note(site, "2026-11.md", "First.\n")
+    build(site, out, REPORTS_PDF=True)
+    write_note(site, "2026-11.md", "Second.\n")
+    edit(site / PRIORITIES, "title: ", "title: New ")
+    build(site, out, REPORTS_PDF=True)
+    assert list(out.rglob("*.pdf"))
+    assert manifest(out) == cold(site, tmp_path / "cold", REPORTS_PDF=True)
 
 
 def test_pages_rendered_on_two_processes_are_the_same(site, tmp_path, monkeypatch, caplog) -> None:

@@ -24,6 +24,7 @@ from ..rules import build_date_from_env
 from ..site import Site
 from .areas import load_areas
 from .context import LoadContext
+from .reports import load_reports
 from .safety import check_pages, check_symlinks
 from .updates import index_updates, load_updates, parse_header, split_header
 
@@ -53,4 +54,5 @@ def load_site(
         ctx.problem("pelicanconf.py", None, str(exc))
     site.areas = {a.slug: a for a in site.areas_by_name()}
     index_updates(site)
+    load_reports(ctx)
     return site

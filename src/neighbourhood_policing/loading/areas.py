@@ -21,7 +21,7 @@ from .safety import safe_path
 
 AREA_FILES = {"area.yaml", "priorities.yaml", "patrols.yaml", "events.yaml", "boundary.geojson"}
 AREA_FILES |= {"crime.yaml", "imported.json"}  # written by invoke import-crime / import-police
-AREA_SUBFOLDERS = {"updates", "photos", "images"}
+AREA_SUBFOLDERS = {"updates", "photos", "images", "reports"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 ROOT_FILES = {"postcodes.csv", "README.md"}
 #: The area's lists, as (file, AreaRecord attribute).

@@ -152,6 +152,8 @@ def build_site(
         # Pelican would have written over the old files and kept the rest: do the same.
         shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True)
     settings["OUTPUT_PATH"] = str(staging)
+    # Where the build cache is (beside the output): Pelican writes into the staging folder.
+    settings["BUILD_CACHE_DIR"] = str(incremental.cache_dir_for(final))
     outputs = _output_cache(settings, final)
     errors = _ErrorLog()
     root_logger = logging.getLogger()

@@ -1,0 +1,302 @@
+"""Signal receivers and the generator that writes reports, councils pages, feeds and PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+from pelican import signals
+from pelican.generators import Generator
+
+from neighbourhood_policing import urls
+from neighbourhood_policing.files import (
+    SettingsError,
+    absolute_url,
+    site_domain,
+    write_outputs,
+)
+from neighbourhood_policing.incremental import BuildCache, cache_dir_for
+from neighbourhood_policing.markup import plain_text
+from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
+
+logger = logging.getLogger(__name__)
+
+PRINT_STYLESHEET = "css/report-print.css"  # under the theme's static folder
+#: The folder of PDFs inside the build cache (``.<output name>-cache/`` beside the output).
+PDF_CACHE_FOLDER = "report-pdfs"
+
+
+@dataclass(frozen=True)
+class ReportLinks:
+    """The Jinja global ``report_links``: every report URL templates need, in one place.
+
+    Plain data only (a frozen dataclass), so pages that read it can be reused by the
+    incremental build; an area's months come from the model (``record.report_months``).
+    """
+
+    siteurl: str
+    #: Whether each area has a have-your-say page (the have_your_say plugin is on).
+    have_your_say_pages: bool = False
+
+    def months(self, record: Any) -> list[Month]:
+        return list(getattr(record, "report_months", None) or [])
+
+    def latest(self, record: Any) -> Month | None:
+        months = self.months(record)
+        return months[0] if months else None
+
+    def report(self, record: Any, month: Month) -> str:
+        return urls.report_url(record.slug, month)
+
+    def pdf(self, record: Any, month: Month) -> str:
+        return urls.report_pdf_url(record.slug, month)
+
+    def area(self, record: Any) -> str:
+        return urls.reports_url(record.slug)
+
+    def councils(self) -> str:
+        return urls.COUNCILS_URL
+
+    def feeds(self, record: Any) -> urls.FeedPaths:
+        rss, atom = urls.reports_feeds(record.slug)
+        return urls.FeedPaths(absolute_url(self.siteurl, rss), absolute_url(self.siteurl, atom))
+
+    def have_your_say(self, record: Any) -> str | None:
+        """The area's have-your-say page, when the have_your_say plugin writes one."""
+        return urls.have_your_say_url(record.slug) if self.have_your_say_pages else None
+
+
+def _check_settings(settings: dict[str, Any]) -> None:
+    survey = settings.get("FEEDBACK_SURVEY_URL")
+    if survey is not None and not (
+        isinstance(survey, str) and survey.startswith(("https://", "http://"))
+    ):
+        raise SettingsError(
+            f"FEEDBACK_SURVEY_URL is {survey!r}; set it to the survey's full address "
+            '(e.g. "https://www.westmercia.police.uk/survey") or None in pelicanconf.py'
+        )
+    if not isinstance(settings.get("REPORTS_PDF", False), bool):
+        raise SettingsError(
+            f"REPORTS_PDF is {settings.get('REPORTS_PDF')!r}; set it to True (make PDFs of "
+            "council reports) or False in pelicanconf.py or publishconf.py"
+        )
+
+
+def on_initialized(pelican: Any) -> None:
+    settings = pelican.settings
+    _check_settings(settings)
+    site_domain(settings.get("SITEURL", ""))  # the reports feeds need the full address
+    plugins = [getattr(p, "__name__", str(p)).rsplit(".", 1)[-1] for p in settings["PLUGINS"]]
+    settings.setdefault("JINJA_GLOBALS", {})["report_links"] = ReportLinks(
+        settings["SITEURL"], have_your_say_pages="have_your_say" in plugins
+    )
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return ReportsGenerator
+
+
+def _london(day: dt.date) -> dt.datetime:
+    """Midday on ``day`` in UK time: a report's date, taken from its content."""
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo("Europe/London"))
+
+
+def pdf_cache_dir(settings: dict[str, Any]) -> Path:
+    """Where PDFs are kept between builds: ``REPORTS_PDF_CACHE``, else in the build cache.
+
+    The build cache is ``.<output name>-cache/`` beside the output; the build runner
+    names it in ``BUILD_CACHE_DIR``, since Pelican itself writes into a staging folder.
+    A build without the runner uses the cache beside its own output.
+    """
+    configured = settings.get("REPORTS_PDF_CACHE")
+    if configured:
+        return Path(configured)
+    cache = settings.get("BUILD_CACHE_DIR") or cache_dir_for(Path(settings["OUTPUT_PATH"]))
+    return Path(cache) / PDF_CACHE_FOLDER
+
+
+class ReportsGenerator(Generator):
+    """Writes every area's monthly reports, their lists and feeds, and the councils pages."""
+
+    def generate_context(self) -> None:
+        self.site = self.settings["SITE_MODEL"]
+
+    def announce(self, path: str) -> None:
+        signals.content_written.send(path, context=self.context)
+
+    # -- writing -----------------------------------------------------------------------
+    def _write(self, writer: Any, url: str, template: str, **values: Any) -> None:
+        writer.write_file(
+            urls.page_path(url),
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=url,
+            page_name=urls.page_path(url).removesuffix(".html"),
+            **values,
+        )
+
+    def _pdf_maker(self) -> Any:
+        from neighbourhood_policing.report_pdf import PdfMaker
+
+        stylesheet = Path(self.settings["THEME"]) / "static" / PRINT_STYLESHEET
+        workers = self.settings.get("REPORTS_PDF_WORKERS") or 1
+        return PdfMaker(
+            pdf_cache_dir(self.settings), stylesheet.read_text(encoding="utf-8"), int(workers)
+        )
+
+    def generate_output(self, writer: Any) -> None:
+        maker = self._pdf_maker() if self.settings.get("REPORTS_PDF") else None
+        pdf_template = self.get_template("report_pdf") if maker else None
+        try:
+            count, feeds = self._write_areas(writer, maker, pdf_template)
+            if maker is not None:
+                pruned = maker.prune()  # PDFs of reports no longer made, or made differently
+        finally:
+            if maker is not None:
+                maker.close()
+        found = councils(self.site)
+        self._write(writer, urls.COUNCILS_URL, "councils", councils=found)
+        for council in found:
+            self._write(writer, council.page_url, "council", council=council)
+        if maker is not None:
+            logger.info(
+                "Council reports: %d reports, %d PDFs made, %d copied from the cache, "
+                "%d no longer needed removed from it",
+                count,
+                maker.stats.rendered,
+                maker.stats.from_cache,
+                pruned,
+            )
+        logger.info("Wrote %d council report feeds and %d council pages", feeds, len(found))
+
+    def _write_areas(self, writer: Any, maker: Any, pdf_template: Any) -> tuple[int, int]:
+        """Each area's reports (and their PDFs), its list of reports and its feeds."""
+        feeds = count = 0
+        build_date = self.site.build_date
+        for record in self.site.areas.values():
+            reports = area_reports(record, build_date)
+            if not reports:
+                continue
+            count += len(reports)
+            pdfs: list[bytes | None] = [None] * len(reports)
+            if maker is not None and pdf_template is not None:
+                pdfs = list(
+                    maker.render_many(
+                        [pdf_template.render({**self.context, "report": r}) for r in reports]
+                    )
+                )
+            write_outputs(
+                self.output_path,
+                [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data],
+                self.announce,
+            )
+            for position, report in enumerate(reports):
+                data = pdfs[position]
+                self._write(
+                    writer,
+                    report.url,
+                    "report",
+                    report=report,
+                    newer=reports[position - 1].month if position > 0 else None,
+                    older=reports[position + 1].month if position + 1 < len(reports) else None,
+                    pdf_size=len(data) if data else None,
+                    lastmod=report.content_date(),
+                )
+            self._write(
+                writer,
+                urls.reports_url(record.slug),
+                "area_reports",
+                area=record,
+                reports=reports,
+                lastmod=max(r.content_date() for r in reports),
+            )
+            self._write_feeds(record, reports)
+            feeds += 2
+        return count, feeds
+
+    def _write_feeds(self, record: Any, reports: list[MonthReport]) -> None:
+        """The area's RSS and Atom feeds of reports: reused when the reports are the same."""
+        rendered: dict[str, bytes] = {}
+
+        def render(path: str) -> bytes:
+            if not rendered:
+                rendered.update(self._render_feeds(record, reports))
+            return rendered[path]
+
+        paths = urls.reports_feeds(record.slug)
+        cache = self.settings.get("BUILD_CACHE")
+        if isinstance(cache, BuildCache):
+            key = cache.key_of(
+                "reports-feed",
+                record.slug,
+                record.area,
+                reports,
+                self.settings["SITEURL"],
+                self.settings.get("FORCE_NAME", self.settings["SITENAME"]),
+                self.settings.get("DEFAULT_LANG", "en-GB"),
+            )
+            files = cache.files((path, key, lambda p=path: render(p)) for path in paths)
+        else:
+            files = ((path, render(path)) for path in paths)
+        write_outputs(self.output_path, files, self.announce)
+
+    def _render_feeds(self, record: Any, reports: list[MonthReport]) -> dict[str, bytes]:
+        """{RSS path: bytes, Atom path: bytes} of an area's reports."""
+        made: dict[str, bytes] = {}
+        siteurl = self.settings["SITEURL"]
+        domain = site_domain(siteurl)
+        rss_path, atom_path = urls.reports_feeds(record.slug)
+        force = self.settings.get("FORCE_NAME", self.settings["SITENAME"])
+        feed = FeedGenerator()
+        feed.id(absolute_url(siteurl, atom_path))
+        feed.title(f"{record.name} neighbourhood team: reports to councils")
+        feed.description(
+            f"The {record.name} neighbourhood team's monthly written reports to the parish "
+            "and town councils in its area."
+        )
+        feed.language(self.settings.get("DEFAULT_LANG", "en-GB"))
+        feed.author(name=f"{record.name} neighbourhood team", email=record.area.contact.email)
+        feed.rights(f"© {force}. Open Government Licence v3.0.")
+        feed.docs("https://www.rssboard.org/rss-specification")
+        team = f"{record.name} neighbourhood team"
+        dates = []
+        for report in reports:  # newest first
+            url = absolute_url(siteurl, report.url)
+            when = _london(report.content_date())
+            dates.append(when)
+            entry = feed.add_entry(order="append")
+            entry.id(f"tag:{domain},{report.month.year:04d}:/{report.url}")
+            entry.title(f"{plain_text(record.name)}: report to councils for {report.month.title}")
+            entry.link(href=url, rel="alternate", type="text/html")
+            entry.published(_london(report.month.first_day))
+            entry.updated(when)
+            entry.author(name=team, email=record.area.contact.email)
+            entry.category(term="Report to councils", label="Report to councils")
+            # RSS readers treat <description> as HTML: escape the plain text for them.
+            entry.summary(html.escape(plain_text(report.summary()), quote=False), type="html")
+        feed.updated(max(dates))  # from the content, never the clock
+        page = {"href": absolute_url(siteurl, urls.reports_url(record.slug)), "rel": "alternate"}
+        for path, kind in ((atom_path, "atom"), (rss_path, "rss")):
+            self_link = {
+                "href": absolute_url(siteurl, path),
+                "rel": "self",
+                "type": f"application/{kind}+xml",
+            }
+            feed.link([self_link, page], replace=True)
+            data = (
+                feed.atom_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+                if kind == "atom"
+                else feed.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+            )
+            made[path] = data
+        return made
+
+
+__all__ = ["Council", "ReportLinks", "ReportsGenerator", "get_generators", "on_initialized"]
