@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve build build-publish publish test validate lint clean setup setup-test
+.PHONY: serve build build-publish publish test validate lint clean setup setup-test setup-cms
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,22 @@ setup: $(STAMP)
 setup-test: $(TEST_STAMP)
 	@bash scripts/ensure-system-packages.sh
 
+# The form editor's npm packages (Decap CMS, decap-server, yaml), at the versions in
+# package-lock.json; only the targets that serve /admin/ need them.
+CMS_STAMP := node_modules/.installed
+$(CMS_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+setup-cms: $(CMS_STAMP)
+
 build: setup
 	$(BIN)/invoke build
 
-build-publish: setup
+build-publish: setup setup-cms
 	$(BIN)/invoke build --publish
 
-publish: setup
+publish: setup setup-cms
 	$(BIN)/invoke publish
 
 serve: setup
@@ -39,7 +48,7 @@ serve: setup
 validate: setup
 	$(BIN)/invoke validate
 
-test: setup-test
+test: setup-test setup-cms
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 
