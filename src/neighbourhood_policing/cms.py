@@ -29,10 +29,11 @@ from .site import Site
 
 #: Where the configuration is written, relative to the project.
 CONFIG_PATH = Path("admin") / "config.yml"
-#: The formats admin/cms.js registers: "<kind>-yaml" for each area file (the list files'
+#: The formats admin/cms.js registers: one for an area's four files (the list files'
 #: top-level list shown as one field, "items"; the schema line kept), and one for
 #: updates and pages that reads front matter and ``Key: value`` headers alike.
 MARKDOWN_FORMAT = "pelican-markdown"
+AREA_FORMAT = "area-yaml"
 LIST_FIELD = "items"
 
 HEADER = (
@@ -261,12 +262,12 @@ def collections(site: Site) -> list[dict[str, Any]]:
                 "description": description,
                 "fields": _model_fields(model),
             }
-            entry["format"] = f"{file_name.removesuffix('.yaml')}-yaml"
             files.append(entry)
         result.append(
             {
                 "name": slug,
                 "label": f"{name}: team, priorities, patrols, events",
+                "format": AREA_FORMAT,
                 "editor": {"preview": False},
                 "files": files,
             }
