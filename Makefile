@@ -1,11 +1,14 @@
 # The two commands in the README (make serve, make test) set up everything they need.
 PYTHON ?= python3
+# The data.police.uk force whose neighbourhoods `make import-police` imports.
+POLICE_FORCE ?= west-mercia
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve build build-publish publish test validate lint clean setup setup-test setup-cms
+.PHONY: serve build build-publish publish test validate lint clean setup setup-test \
+	import-police import-crime setup-cms
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +60,9 @@ lint: setup-test
 
 clean:
 	rm -rf output .pytest_cache __pycache__
+
+import-police: setup
+	$(BIN)/invoke import-police --force $(POLICE_FORCE)
+
+import-crime: setup
+	$(BIN)/invoke import-crime

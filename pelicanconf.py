@@ -51,7 +51,10 @@ PLUGINS = [
     "feeds",
     "calendars",
     "theme_check",
+    "maps",
+    "have_your_say",
     "search",
+    "crime",
     "cms",
     "sitemap",
     "hosting",
@@ -154,3 +157,32 @@ SECURITY_CONTACT = ["mailto:security@westmercia.police.uk"]
 SECURITY_EXPIRES = "2027-11-01T00:00:00Z"
 SECURITY_PREFERRED_LANGUAGES = "en"
 SECURITY_POLICY = None
+
+# -- Have your say ---------------------------------------------------------------------
+# Where the have-your-say forms and "Was this useful?" are sent: the full https://
+# address of the force's online form service, or None to turn the forms into an email to
+# each area's team (and leave out "Was this useful?"). An area can name its own in
+# area.yaml (feedback_endpoint). The build refuses any address that is not https://, and
+# the Content-Security-Policy's form-action allows exactly these hosts (hosting/README.md).
+# The service should send residents on to the address in the form's "_next" field.
+FEEDBACK_ENDPOINT = None
+# Tests only: allow http://127.0.0.1 and http://localhost as an endpoint. Never for a site.
+FEEDBACK_ALLOW_INSECURE_LOCALHOST = False
+# When residents who leave contact details hear back, as the pages say it.
+FEEDBACK_REPLY_TIME = "within five working days"
+# Surveys for every area, shown while open (an area adds its own in area.yaml: surveys).
+# Each: {"title": ..., "url": "https://...", "run_by": ..., "opens": "YYYY-MM-DD",
+# "closes": "YYYY-MM-DD"}.
+SURVEYS: list[dict[str, str]] = [
+    {
+        "title": "Public confidence survey 2026",
+        "url": "https://www.westmercia-pcc.gov.uk/confidence-survey/",
+        "run_by": "the Police and Crime Commissioner for West Mercia",
+        "opens": "2026-10-01",
+        "closes": "2026-12-31",
+    },
+]
+# -- Maps and postcode lookup ---------------------------------------------------------
+# plugins/maps draws each area's map and the A to Z's overview map (inline SVG), lists
+# neighbouring teams and writes the postcode lookup under /lookup/ from
+# neighbourhoods/postcodes.csv (docs/maps.md). It has no settings of its own yet.

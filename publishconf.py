@@ -13,3 +13,6 @@ DELETE_OUTPUT_DIRECTORY = True
 # Where `invoke publish` deploys: a folder, user@host:path or rsync://… (rsync over ssh),
 # or github-pages (the gh-pages branch). The --target option overrides it.
 PUBLISH_TARGET = os.environ.get("PUBLISH_TARGET", "")
+
+# -- Have your say ---------------------------------------------------------------------
+FEEDBACK_ALLOW_INSECURE_LOCALHOST = False  # a published site sends forms over https only

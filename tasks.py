@@ -211,9 +211,12 @@ def report(
 ) -> None:
     """List per area: last update, overdue reviews, past events and empty sections."""
     from neighbourhood_policing.loading import load_site
+    from neighbourhood_policing.settings import pelican_settings
     from neighbourhood_policing.tools.freshness import freshness, report_markdown, report_table
 
-    site = load_site(Path(content_root or HERE))
+    # The settings bring the force-wide SURVEYS (the report lists those closing soon).
+    settings = pelican_settings(HERE / "pelicanconf.py", content_root=content_root)
+    site = load_site(Path(content_root or HERE), settings=settings)
     rows = freshness(site)
     text = report_markdown(site, rows)
     if output:
@@ -378,6 +381,25 @@ def bench(
 
 @task(
     help={
+        "postcodes": "Number of synthetic postcodes (default 1800000, the national directory).",
+        "areas": "Number of synthetic areas (default 4000).",
+    }
+)
+def bench_lookup(c: Context, postcodes: int = 1_800_000, areas: int = 4_000) -> None:
+    """Time the postcode lookup shards at national scale; report memory and shard sizes."""
+    sys.path.insert(0, str(HERE))
+    from benchmarks.lookup_scale import run
+
+    for key, value in run(int(postcodes), int(areas)).items():
+        if isinstance(value, float):
+            text = f"{value:,.2f}"
+        else:
+            text = f"{value:,}" if isinstance(value, int) else str(value)
+        print(f"{key:>24}: {text}")
+
+
+@task(
+    help={
         "publish": "Check a site built with publishconf.py (the real site URL).",
         "output": "The built site to check (default: output/).",
     }
@@ -400,3 +422,59 @@ def check(c: Context, publish: bool = False, output: str | None = None) -> None:
         print(f"\n{len(problems)} broken link(s) in {folder}.", file=sys.stderr)
         sys.exit(2)
     print(f"No broken links in {folder}.")
+
+
+@task(
+    help={
+        "force": "data.police.uk force id, e.g. west-mercia (required).",
+        "neighbourhood": "Only this neighbourhood id (repeat for more); default: every one.",
+        "dry_run": "Fetch and report what would change, but write nothing.",
+        "base_url": "The API's address (default https://data.police.uk/api), e.g. a mirror.",
+        "content_root": "The folder holding neighbourhoods/ (default: this repo).",
+    },
+    iterable=["neighbourhood"],
+    # No positional arguments: invoke would take a following --help as the force's value.
+    positional=[],
+)
+def import_police(
+    c: Context,
+    force: str = "",
+    neighbourhood: list[str] | None = None,
+    dry_run: bool = False,
+    base_url: str = "https://data.police.uk/api",
+    content_root: str | None = None,
+) -> None:
+    """Create and refresh area folders from data.police.uk, keeping editors' changes."""
+    from neighbourhood_policing.settings import pelican_settings
+    from neighbourhood_policing.tools.police.sync import run_import_police
+
+    fallback = pelican_settings(HERE / "pelicanconf.py").get("CONTACT_EMAIL", "")
+    _exit(
+        run_import_police(
+            Path(content_root or HERE), force, neighbourhood or [], dry_run, base_url, fallback
+        )
+    )
+
+
+@task(
+    help={
+        "area": "Only this area's folder name (repeat for more); default: every area.",
+        "refresh": "Fetch months already stored again.",
+        "dry_run": "Fetch and report what would change, but write nothing.",
+        "base_url": "The API's address (default https://data.police.uk/api), e.g. a mirror.",
+        "content_root": "The folder holding neighbourhoods/ (default: this repo).",
+    },
+    iterable=["area"],
+)
+def import_crime(
+    c: Context,
+    area: list[str] | None = None,
+    refresh: bool = False,
+    dry_run: bool = False,
+    base_url: str = "https://data.police.uk/api",
+    content_root: str | None = None,
+) -> None:
+    """Fetch monthly crime figures by category for each area's boundary into crime.yaml."""
+    from neighbourhood_policing.tools.police.crime import run_import_crime
+
+    _exit(run_import_crime(Path(content_root or HERE), area or [], refresh, dry_run, base_url))

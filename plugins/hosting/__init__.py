@@ -8,7 +8,8 @@
   Its contents depend on the settings only, so every build writes the same bytes.
 * ``/_headers``: the security headers for Netlify or Cloudflare Pages, copied
   from the file named by ``HOSTING_HEADERS_FILE`` (see hosting/README.md); None
-  for hosts that do not read it.
+  for hosts that do not read it. Its ``form-action`` is set to 'self' and the
+  sources in ``HOSTING_FORM_ACTION`` (set by the have_your_say plugin), if any.
 
 Both are written atomically and reported with ``content_written``.
 """
@@ -23,6 +24,7 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import Generator
 
+from neighbourhood_policing.engagement import extend_form_action
 from neighbourhood_policing.files import SettingsError, write_outputs
 from neighbourhood_policing.settings import PROJECT
 from neighbourhood_policing.site import Site
@@ -121,7 +123,11 @@ class HostingGenerator(Generator):
                     f"HOSTING_HEADERS_FILE: {source} does not exist; name one of the files in "
                     "hosting/, or None"
                 )
-            files.append(("_headers", source.read_bytes()))
+            # form-action allows exactly where the have-your-say forms go (HOSTING_FORM_ACTION).
+            text = extend_form_action(
+                source.read_text("utf-8"), self.settings.get("HOSTING_FORM_ACTION")
+            )
+            files.append(("_headers", text.encode("utf-8")))
         write_outputs(self.output_path, files, self.announce)
 
     def announce(self, path: str) -> None:

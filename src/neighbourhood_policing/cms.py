@@ -254,7 +254,8 @@ def collections(site: Site) -> list[dict[str, Any]]:
             )
         )
         files = []
-        for file_name, (model, description) in FILE_MODELS.items():
+        for file_name in _FILE_LABELS:  # the files editors write (crime.yaml is imported)
+            model, description = FILE_MODELS[file_name]
             entry: dict[str, Any] = {
                 "name": file_name.removesuffix(".yaml"),
                 "label": f"{name}: {_FILE_LABELS[file_name]}",

@@ -153,6 +153,36 @@ class PoliceUK(Strict):
     neighbourhood: Text = Field(description="data.police.uk neighbourhood id.")
 
 
+def _https_endpoint(value: HttpUrl) -> HttpUrl:
+    # http:// only for a test server on this machine; the build also needs
+    # FEEDBACK_ALLOW_INSECURE_LOCALHOST = True for that (neighbourhood_policing.engagement).
+    if value.scheme != "https" and value.host not in {"127.0.0.1", "localhost"}:
+        raise ValueError(
+            f"the address must start https:// (it is {value}); residents' forms must be "
+            "sent securely"
+        )
+    return value
+
+
+class Survey(Strict):
+    """A survey residents can answer, shown while it is open."""
+
+    title: Text = Field(description="e.g. Public confidence survey 2026.")
+    url: HttpUrl = Field(description="Where to answer it, starting https://")
+    run_by: Text = Field(description="Who runs it, e.g. the Police and Crime Commissioner.")
+    opens: dt.date = Field(description="The first day it can be answered, YYYY-MM-DD.")
+    closes: dt.date = Field(description="The last day it can be answered, YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> Survey:
+        if self.closes < self.opens:
+            raise ValueError(
+                f"closes: the survey closes ({self.closes.isoformat()}) before it opens "
+                f"({self.opens.isoformat()}); check both dates"
+            )
+        return self
+
+
 class Area(Strict):
     """area.yaml: who the team is and how to reach them."""
 
@@ -175,6 +205,14 @@ class Area(Strict):
         description="GitHub users or teams who review changes to this folder, e.g. @org/team.",
     )
     police_uk: PoliceUK | None = None
+    surveys: list[Survey] = Field(
+        default_factory=list, description="Surveys for this area; each shows while it is open."
+    )
+    feedback_endpoint: Annotated[HttpUrl, AfterValidator(_https_endpoint)] | None = Field(
+        default=None,
+        description="Where this area's have-your-say forms are sent, starting https://; "
+        "leave out to use the force's FEEDBACK_ENDPOINT.",
+    )
 
 
 class Status(StrEnum):
@@ -190,6 +228,7 @@ class AgreedHow(StrEnum):
     survey = "survey"
     partnership = "partnership meeting"
     online = "online consultation"
+    police_uk = "as published on data.police.uk"
 
 
 class Action(Strict):
@@ -348,6 +387,36 @@ class UpdateMeta(Strict):
         return self
 
 
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN), Field(examples=["2026-10"])]
+
+
+class CrimeFigures(Strict):
+    """crime.yaml: monthly counts of crime and anti-social behaviour by category.
+
+    Written by ``invoke import-crime``; category slugs are data.police.uk's.
+    """
+
+    source: Text = Field(default="data.police.uk", description="Where the figures come from.")
+    illustrative: bool = Field(
+        default=False, description="true for made-up sample figures; the page says so."
+    )
+    runs_to: Month = Field(description="The month the data runs to, YYYY-MM.")
+    months: dict[Month, dict[Slug, Annotated[int, Field(ge=0)]]] = Field(
+        default_factory=dict, description="Month (YYYY-MM) -> category -> number of crimes."
+    )
+
+    @model_validator(mode="after")
+    def _no_month_after_runs_to(self) -> CrimeFigures:
+        later = sorted(m for m in self.months if m > self.runs_to)
+        if later:
+            raise ValueError(
+                f"runs_to: the data runs to {self.runs_to} but has figures for {', '.join(later)}; "
+                "set runs_to to the last month with figures"
+            )
+        return self
+
+
 PrioritiesFile = list[Priority]
 PatrolsFile = list[Patrol]
 EventsFile = list[Event]
@@ -358,4 +427,5 @@ FILE_MODELS: dict[str, tuple[Any, str]] = {
     "priorities.yaml": (PrioritiesFile, "The local priorities agreed with residents."),
     "patrols.yaml": (PatrolsFile, "Targeted patrol places and times."),
     "events.yaml": (EventsFile, "Meetings, beat surgeries and mobile police station visits."),
+    "crime.yaml": (CrimeFigures, "Monthly crime and anti-social behaviour figures by category."),
 }

@@ -256,13 +256,13 @@ def _check_bundle(folder: Path) -> None:
         script = folder / name
         tail = script.read_text(encoding="utf-8")[-400:] if script.is_file() else ""
         if not script.is_file() or (ending and ending not in tail):
-            raise RuntimeError(f"Pagefind wrote an incomplete {name}")
+            raise IncompleteBundle(f"Pagefind wrote an incomplete {name}")
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix.startswith(".pf_"):
             try:
                 gzip.decompress(path.read_bytes())
             except (OSError, EOFError) as exc:
-                raise RuntimeError(f"Pagefind wrote an incomplete {path.name}: {exc}") from None
+                raise IncompleteBundle(f"Pagefind wrote an incomplete {path.name}: {exc}") from None
 
 
 async def _stop(service: Any) -> None:
@@ -325,6 +325,25 @@ def _run(job: Coroutine[Any, Any, IndexResult]) -> IndexResult:
         return pool.submit(asyncio.run, job).result()
 
 
+#: How many times Pagefind is run before an incomplete bundle fails the build.
+ATTEMPTS = 3
+
+
+class IncompleteBundle(RuntimeError):
+    """Pagefind left a file of its bundle empty or cut off."""
+
+
+def _bundle(output: Path, building: Path, records: list[SearchRecord]) -> IndexResult:
+    result = _run(_index(output, building, records))
+    for name in UNUSED:
+        (building / name).unlink(missing_ok=True)
+    empty = sorted(p.name for p in building.rglob("*") if p.is_file() and not p.stat().st_size)
+    if empty:
+        raise IncompleteBundle(f"Pagefind left empty files in its bundle: {', '.join(empty)}")
+    _check_bundle(building)
+    return result
+
+
 def write_index(output: Path | str, records: Iterable[SearchRecord]) -> IndexResult:
     """Index the built site in ``output`` and put the bundle in ``output/pagefind/``.
 
@@ -336,14 +355,18 @@ def write_index(output: Path | str, records: Iterable[SearchRecord]) -> IndexRes
     building = output / f".{BUNDLE_DIR}.building-{os.getpid()}"
     if building.exists():
         shutil.rmtree(building)
+    records = list(records)
     try:
-        result = _run(_index(output, building, list(records)))
-        for name in UNUSED:
-            (building / name).unlink(missing_ok=True)
-        empty = sorted(p.name for p in building.rglob("*") if p.is_file() and not p.stat().st_size)
-        if empty:
-            raise RuntimeError(f"Pagefind left empty files in its bundle: {', '.join(empty)}")
-        _check_bundle(building)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                result = _bundle(output, building, records)
+                break
+            except IncompleteBundle:
+                # A heavily loaded machine has seen Pagefind exit before its last file was
+                # whole; a bundle that fails the checks is built again, never published.
+                if attempt == ATTEMPTS:
+                    raise
+                shutil.rmtree(building, ignore_errors=True)
         make_stable(building)
         if final.exists():
             shutil.rmtree(final)

@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from . import urls
-from .models import Area, Event, Patrol, Priority, UpdateMeta
+from .models import Area, CrimeFigures, Event, Patrol, Priority, Survey, UpdateMeta
 from .problems import Problem
 
 
@@ -60,6 +60,12 @@ class AreaRecord:
     events: list[Event] = field(default_factory=list)
     boundary: dict[str, Any] | None = None
     shape: BaseGeometry | None = None
+    #: The areas sharing a stretch of boundary with this one, by name (geography.py).
+    neighbours: list[AreaRecord] = field(default_factory=list)
+    #: Its map (maps.AreaMap), drawn during a build by the maps plugin; None otherwise.
+    map: Any = None
+    #: crime.yaml: monthly crime figures by category, or None.
+    crime: CrimeFigures | None = None
     #: Published updates that belong to this area (its own folder and ``areas:``).
     own_updates: list[UpdateInfo] = field(default_factory=list)
     #: Own and force-wide published updates merged, newest first.
@@ -90,6 +96,10 @@ class Site:
     problems: list[Problem] = field(default_factory=list)
     #: Published force-wide updates, newest first.
     force_wide_updates: list[UpdateInfo] = field(default_factory=list)
+    #: Force-wide surveys from the SURVEYS setting (engagement.force_surveys).
+    surveys: list[Survey] = field(default_factory=list)
+    #: The postcode lookup (geography.PostcodeIndex), or None without postcodes.csv.
+    postcodes: Any = None
 
     @property
     def errors(self) -> list[Problem]:

@@ -19,6 +19,9 @@ AREAS_URL = f"{AREAS_DIR}/"
 ALL_UPDATES_URL = "updates/"
 #: Every area's events in one calendar.
 SITE_CALENDAR = "events.ics"
+#: Have your say for the whole force (choose your area) and where its forms return to.
+HAVE_YOUR_SAY_URL = "have-your-say/"
+HAVE_YOUR_SAY_THANKS_URL = f"{HAVE_YOUR_SAY_URL}thank-you/"
 
 
 class _Area(Protocol):
@@ -39,6 +42,16 @@ def area_url(slug: str) -> str:
 def area_updates_url(slug: str) -> str:
     """An area's paginated list of updates."""
     return f"{area_url(slug)}updates/"
+
+
+def have_your_say_url(slug: str | None = None) -> str:
+    """An area's have-your-say page (concerns, priorities, surveys); None: the force's."""
+    return f"{area_url(slug)}have-your-say/" if slug else HAVE_YOUR_SAY_URL
+
+
+def have_your_say_thanks_url(slug: str | None = None) -> str:
+    """Where a form service sends residents back to after sending; None: the force's."""
+    return f"{have_your_say_url(slug)}thank-you/" if slug else HAVE_YOUR_SAY_THANKS_URL
 
 
 def update_url(home: str | None, slug: str) -> str:
@@ -79,3 +92,28 @@ def area_calendar_path(area: _Area) -> str:
 
 def event_calendar_path(area: _Area, event: _Event) -> str:
     return f"{area_url(area.slug)}events/{event.id}.ics"
+
+
+# -- Maps and the postcode lookup (docs/maps.md) -----------------------------------------
+#: The overview map of every area, shown on the A to Z.
+OVERVIEW_MAP = f"{AREAS_DIR}/overview.svg"
+#: Where the postcode lookup lives: the list of districts, one page and one shard each.
+LOOKUP_DIR = "lookup"
+LOOKUP_URL = f"{LOOKUP_DIR}/"
+#: Every area's simplified boundary, for "Use my location".
+LOOKUP_BOUNDARIES = f"{LOOKUP_DIR}/areas.json"
+
+
+def area_map_path(area: _Area, detail: bool = False) -> str:
+    """An area's map (or its close-up), an SVG image beside the area's page."""
+    return f"{area_url(area.slug)}{'map-detail' if detail else 'map'}.svg"
+
+
+def shard_path(outward: str) -> str:
+    """One outward code's postcodes and their areas (``lookup/SY8.json``)."""
+    return f"{LOOKUP_DIR}/{outward}.json"
+
+
+def district_url(outward: str) -> str:
+    """The page listing one outward code's areas, for residents without JavaScript."""
+    return f"{LOOKUP_DIR}/{outward}/"

@@ -3,10 +3,12 @@ cold build of the same content gives, and unchanged pages are reused rather than
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 from support import MINI, PROJECT, build
 from support.manifest import manifest
 
@@ -32,6 +34,15 @@ def reused(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
             parts = message.replace(",", "").split()
             return int(parts[2]), int(parts[4])
     raise AssertionError("the build said nothing of reused pages")
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pelican's LimitFilter drops a message already logged once in this process, so a
+    second test's "Pages reused: 20, made: 0" would vanish: each test starts afresh."""
+    from pelican.log import LimitFilter
+
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
 
 
 @pytest.fixture
@@ -74,7 +85,23 @@ EDITS = {
         )
     ),
     "an area renamed": lambda s: rename_area(s, "beta", "gamma"),
+    "an area's survey added": lambda s: append(s / AREA, SURVEY),
+    "an area's form endpoint set": lambda s: append(
+        s / AREA, "feedback_endpoint: https://forms.example.org/alpha\n"
+    ),
 }
+#: Have your say (issue 16): a survey open on the pinned build date, 2026-11-24.
+SURVEY = """surveys:
+  - title: Alpha residents' survey
+    url: https://survey.example.org/alpha
+    run_by: Alpha Town Council
+    opens: 2026-11-20
+    closes: 2026-11-30
+"""
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def rename_area(site: Path, old: str, new: str) -> None:
@@ -123,6 +150,26 @@ def test_a_template_or_settings_change_is_exact(site, tmp_path) -> None:
     )
 
 
+def test_a_force_wide_survey_or_endpoint_setting_change_is_exact(site, tmp_path) -> None:
+    out = tmp_path / "out"
+    survey = {
+        "title": "Public confidence survey",
+        "url": "https://pcc.example.org/confidence",
+        "run_by": "the Police and Crime Commissioner",
+        "opens": "2026-11-01",
+        "closes": "2026-11-30",
+    }
+    endpoint = "https://forms.example.org/say"
+    build(site, out)
+    for overrides in (
+        {"SURVEYS": [survey]},
+        {"SURVEYS": [{**survey, "closes": "2026-11-23"}]},  # closed by the build date
+        {"FEEDBACK_ENDPOINT": endpoint},
+    ):
+        build(site, out, **overrides)
+        assert manifest(out) == cold(site, tmp_path / "cold", **overrides), overrides
+
+
 def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) -> None:
     out = tmp_path / "out"
     build(site, out)
@@ -134,6 +181,50 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) ->
     edit(site / UPDATE, "Category: Nonsense ", "Category: ")
     build(site, out)
     assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+# -- Maps: a boundary is an input of its own area's page and map, and of its neighbours' --
+ALPHA_BOUNDARY = "neighbourhoods/alpha/boundary.geojson"
+BETA_PAGE = "neighbourhoods/beta/index.html"
+BETA_MAP = "neighbourhoods/beta/map.svg"
+
+
+def _boundary(west: float, east: float) -> str:
+    ring = [[west, 52.34], [east, 52.34], [east, 52.40], [west, 52.40], [west, 52.34]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def _neighbouring_areas(site: Path) -> None:
+    """Beta east of Alpha, sharing its eastern edge, and a postcode in each."""
+    (site / "neighbourhoods/beta/boundary.geojson").write_text(_boundary(-2.68, -2.60), "utf-8")
+    (site / "neighbourhoods/postcodes.csv").write_text(
+        "postcode,latitude,longitude\nSY8 1AA,52.37,-2.72\nSY8 2BB,52.37,-2.64\n", "utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "west", "east"),
+    [("moved but still touching", -2.78, -2.68), ("no longer touching", -2.76, -2.70)],
+)
+def test_editing_a_boundary_rebuilds_it_and_its_neighbours_exactly(
+    site, tmp_path, change, west, east
+) -> None:
+    _neighbouring_areas(site)
+    out = tmp_path / "out"
+    build(site, out)
+    before = {rel: (out / rel).read_bytes() for rel in (BETA_PAGE, BETA_MAP)}
+    assert _neighbours(out) == ["Alpha Town"]
+    (site / ALPHA_BOUNDARY).write_text(_boundary(west, east), "utf-8")
+    build(site, out)
+    assert manifest(out) == cold(site, tmp_path / "cold")
+    # The neighbour's map shows Alpha's new outline; its page follows the neighbours list.
+    assert (out / BETA_MAP).read_bytes() != before[BETA_MAP]
+    assert _neighbours(out) == (["Alpha Town"] if change == "moved but still touching" else [])
+
+
+def _neighbours(out: Path) -> list[str]:
+    page = lxml_html.fromstring((out / BETA_PAGE).read_bytes())
+    return [a.text_content() for a in page.xpath('//section[@id="neighbours"]//li/a')]
 
 
 def test_pages_rendered_on_two_processes_are_the_same(site, tmp_path, monkeypatch, caplog) -> None:
@@ -159,3 +250,52 @@ def test_a_page_that_fails_in_a_worker_fails_the_build(site, tmp_path, monkeypat
     with pytest.raises(Exception, match=r"UndefinedError|no_such_thing"):
         build(site, out, BUILD_WORKERS=2, THEME=str(theme))
     assert not out.exists()
+
+
+CRIME = "neighbourhoods/alpha/crime.yaml"
+CRIME_YAML = """source: "Illustrative sample figures"
+illustrative: true
+runs_to: "2026-10"
+months:
+  "2026-09": {anti-social-behaviour: 11, burglary: 2}
+  "2026-10": {anti-social-behaviour: 9, shoplifting: 4}
+"""
+CRIME_EDITS = {
+    "a count": lambda s: edit(s / CRIME, "shoplifting: 4", "shoplifting: 40"),
+    "a new month": lambda s: (
+        edit(s / CRIME, 'runs_to: "2026-10"', 'runs_to: "2026-11"')
+        or edit(s / CRIME, '  "2026-10"', '  "2026-11": {shoplifting: 40}\n  "2026-10"')
+    ),
+    "no longer illustrative": lambda s: edit(
+        s / CRIME, "illustrative: true", "illustrative: false"
+    ),
+    "deleted": lambda s: (s / CRIME).unlink(),
+}
+
+
+@pytest.mark.parametrize("change", list(CRIME_EDITS))
+def test_after_a_crime_yaml_edit_the_incremental_build_equals_a_cold_one(
+    site, tmp_path, change
+) -> None:
+    (site / CRIME).write_text(CRIME_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out)
+    page = out / "neighbourhoods/alpha/index.html"
+    assert '<th scope="row">Anti-social behaviour</th>' in page.read_text("utf-8")
+    CRIME_EDITS[change](site)
+    build(site, out)
+    shown = page.read_text("utf-8")
+    assert ("<td>40</td>" in shown) == (change in {"a count", "a new month"})
+    assert ("not real crime figures" in shown) == (change in {"a count", "a new month"})
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+def test_an_area_page_with_crime_figures_is_reused_when_nothing_changed(
+    site, tmp_path, caplog
+) -> None:
+    caplog.set_level("INFO")
+    (site / CRIME).write_text(CRIME_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out)
+    build(site, out)
+    assert reused(caplog)[1] == 0  # crime_chart(area) keeps the area page cacheable

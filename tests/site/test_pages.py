@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gzip
 import hashlib
 import itertools
 import re
@@ -19,8 +20,11 @@ from neighbourhood_policing.settings import pelican_settings
 SETTINGS = pelican_settings(PROJECT / "pelicanconf.py")
 SITEURL = SETTINGS["SITEURL"]
 SITENAME = SETTINGS["SITENAME"]
-#: Each page's HTML plus the stylesheet, uncompressed (maps and photos aside).
-BUDGET_BYTES = 50 * 1024
+#: A page's HTML plus the stylesheet, as stored and as a phone downloads it (gzip). The
+#: stored budget was 50 KB until the area page gained its map, crime chart and table,
+#: have-your-say section and search; what travels is about a quarter of it.
+BUDGET_BYTES = 64 * 1024
+COMPRESSED_BUDGET_BYTES = 20 * 1024
 
 
 def html_pages(root: Path) -> list[Path]:
@@ -53,6 +57,16 @@ def test_each_page_type_fits_the_budget(sample_output: Path) -> None:
     }
     over = {name: size for name, size in weights.items() if size > BUDGET_BYTES}
     assert over == {}, f"over {BUDGET_BYTES} bytes (HTML + CSS): {over}"
+
+
+def test_every_page_fits_the_compressed_budget(sample_output: Path) -> None:
+    css = len(gzip.compress((sample_output / "theme/css/site.css").read_bytes(), 9))
+    over = {
+        p.relative_to(sample_output).as_posix(): size
+        for p in sample_output.rglob("*.html")
+        if (size := len(gzip.compress(p.read_bytes(), 9)) + css) > COMPRESSED_BUDGET_BYTES
+    }
+    assert over == {}, f"over {COMPRESSED_BUDGET_BYTES} bytes gzipped (HTML + CSS): {over}"
 
 
 def test_every_page_fits_the_budget(sample_output: Path) -> None:

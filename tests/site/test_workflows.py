@@ -77,3 +77,28 @@ def test_make_targets_call_the_invoke_tasks() -> None:
     text = (PROJECT / "Makefile").read_text("utf-8")
     assert re.search(r"^build-publish: setup\n\t\$\(BIN\)/invoke build --publish$", text, re.M)
     assert re.search(r"^validate: setup\n\t\$\(BIN\)/invoke validate$", text, re.M)
+
+
+def test_monthly_import_opens_a_pull_request_with_only_the_repository_token() -> None:
+    workflow = load("import.yml")
+    assert "workflow_dispatch" in workflow["on"]
+    cron = workflow["on"]["schedule"][0]["cron"]
+    assert re.fullmatch(r"\d+ \d+ \d+ \* \*", cron), "runs once a month"
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    commands = runs(workflow)
+    assert commands[:2] == ["make import-police", "make import-crime"]
+    assert "make validate" in commands and "make build-publish" in commands
+    pull = next(s for s in steps(workflow) if "create-pull-request" in s.get("uses", ""))
+    assert pull["with"]["token"] == "${{ secrets.GITHUB_TOKEN }}"
+    text = (WORKFLOWS / "import.yml").read_text("utf-8")
+    assert re.findall(r"secrets\.(\w+)", text) == ["GITHUB_TOKEN"]
+
+
+def test_import_make_targets_call_the_invoke_tasks() -> None:
+    text = (PROJECT / "Makefile").read_text("utf-8")
+    assert re.search(
+        r"^import-police: setup\n\t\$\(BIN\)/invoke import-police --force \$\(POLICE_FORCE\)$",
+        text,
+        re.M,
+    )
+    assert re.search(r"^import-crime: setup\n\t\$\(BIN\)/invoke import-crime$", text, re.M)

@@ -133,7 +133,12 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
 
     # The A to Z, and each area's priorities and upcoming events.
     a_to_z = urls.page_path(urls.AREAS_URL)
-    listed = output.linked_paths(a_to_z)
+    # Links to a part of an area's page (the overview map's "#map") do not list the area.
+    listed = {
+        output.site_path(link.url, a_to_z)
+        for link in output.document(a_to_z).links
+        if "#" not in link.url
+    }
     for record in site.areas.values():
         area_file = f"{record.folder}/area.yaml"
         if record.url not in listed:

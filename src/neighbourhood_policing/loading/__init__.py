@@ -6,7 +6,9 @@ every update, checks it all, and returns the model together with every problem f
 so all of them report the same problems and see the same model. The work is split by
 job: ``safety`` (links out of the repository, unreadable files, references),
 ``areas`` (area folders and their files), ``updates`` (update metadata and the index of
-updates by area) and ``crosschecks`` (what one file says about another).
+updates by area) and ``crosschecks`` (what one file says about another); once every
+area is read, ``geography.check_site`` checks what needs all the boundaries at once
+(stations, overlaps, neighbours, the postcode lookup).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ..engagement import force_surveys
+from ..files import SettingsError
+from ..geography import check_site
 from ..rules import build_date_from_env
 from ..site import Site
 from .areas import load_areas
@@ -32,14 +37,20 @@ def load_site(
 ) -> Site:
     """Read and check all content below ``root``; problems are in ``site.problems``.
 
-    ``settings`` (Pelican's) supplies TIMEZONE, FORCE_DOMAINS and PRIVACY_ALLOWED_PHONES.
+    ``settings`` (Pelican's) supplies TIMEZONE, FORCE_DOMAINS, PRIVACY_ALLOWED_PHONES and
+    the force-wide SURVEYS.
     """
     ctx = LoadContext(Path(root), build_date or build_date_from_env(), dict(settings or {}))
     check_symlinks(ctx)
     load_areas(ctx)
+    check_site(ctx.site)  # what needs every boundary at once
     load_updates(ctx)
     check_pages(ctx)
     site = ctx.site
+    try:
+        site.surveys = force_surveys(ctx.settings)
+    except SettingsError as exc:
+        ctx.problem("pelicanconf.py", None, str(exc))
     site.areas = {a.slug: a for a in site.areas_by_name()}
     index_updates(site)
     return site

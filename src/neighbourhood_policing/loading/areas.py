@@ -8,8 +8,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from .. import geo, urls
-from ..files import inside, relative
-from ..models import FILE_MODELS, Area, Event, Patrol, Priority, UpdateMeta
+from ..engagement import check_endpoint
+from ..files import SettingsError, inside, relative
+from ..models import FILE_MODELS, Area, CrimeFigures, Event, Patrol, Priority, UpdateMeta
 from ..problems import known_field_names, problems_from_validation
 from ..rules import SLUG_RE
 from ..site import AreaRecord
@@ -19,6 +20,7 @@ from .context import LoadContext, suggest
 from .safety import safe_path
 
 AREA_FILES = {"area.yaml", "priorities.yaml", "patrols.yaml", "events.yaml", "boundary.geojson"}
+AREA_FILES |= {"crime.yaml", "imported.json"}  # written by invoke import-crime / import-police
 AREA_SUBFOLDERS = {"updates", "photos", "images"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 ROOT_FILES = {"postcodes.csv", "README.md"}
@@ -29,7 +31,7 @@ LIST_FILES = (
     ("events.yaml", "events"),
 )
 
-KNOWN_FIELDS = known_field_names([Area, Priority, Patrol, Event, UpdateMeta])
+KNOWN_FIELDS = known_field_names([Area, Priority, Patrol, Event, UpdateMeta, CrimeFigures])
 _ADAPTERS = {name: TypeAdapter(model) for name, (model, _) in FILE_MODELS.items()}
 
 
@@ -111,6 +113,7 @@ def load_area(ctx: LoadContext, folder: Path) -> None:
         return
     record = AreaRecord(slug=slug, folder=relative(ctx.root, folder), area=loaded[0])
     check_photos(ctx, record, loaded[2], area_file)
+    check_feedback_endpoint(ctx, record, loaded[2], area_file)
     lines: dict[str, LineMap] = {}
     for name, attr in LIST_FILES:
         path = folder / name
@@ -122,6 +125,9 @@ def load_area(ctx: LoadContext, folder: Path) -> None:
                 setattr(record, attr, list(result[0]))
                 lines[name] = result[2]
                 check_unique_ids(ctx, path, result[0], result[2])
+    if (folder / "crime.yaml").exists():
+        crime = load_model(ctx, folder / "crime.yaml", "crime.yaml")
+        record.crime = crime[0] if crime else None
     load_boundary(ctx, record, folder / "boundary.geojson")
     crosschecks.check_area(ctx, record, lines)
     ctx.site.areas[slug] = record
@@ -188,6 +194,21 @@ def check_photos(ctx: LoadContext, record: AreaRecord, lines: LineMap, path: Pat
                     "file or remove the line",
                     f"team[{index + 1}].photo",
                 )
+
+
+def check_feedback_endpoint(
+    ctx: LoadContext, record: AreaRecord, lines: LineMap, path: Path
+) -> None:
+    """An http:// test endpoint (the model allows only 127.0.0.1 and localhost) needs the
+    FEEDBACK_ALLOW_INSECURE_LOCALHOST setting; name its line otherwise."""
+    endpoint = record.area.feedback_endpoint
+    if endpoint is None:
+        return
+    allow = bool(ctx.settings.get("FEEDBACK_ALLOW_INSECURE_LOCALHOST"))
+    try:
+        check_endpoint(endpoint, "the address", allow_insecure_localhost=allow)
+    except SettingsError as exc:
+        ctx.problem(path, lines.line_for(("feedback_endpoint",)), str(exc), "feedback_endpoint")
 
 
 def check_unique_ids(ctx: LoadContext, path: Path, items: list[Any], lines: LineMap) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..engagement import closing_soon
 from ..rules import past_events, review_overdue, upcoming_events
 from ..site import Site
 
@@ -20,6 +21,8 @@ class AreaFreshness:
     overdue_reviews: list[tuple[str, dt.date]] = field(default_factory=list)
     past_events: list[tuple[str, dt.date]] = field(default_factory=list)
     empty_sections: list[str] = field(default_factory=list)
+    #: The area's own surveys closing within two weeks: (title, closing date).
+    surveys_closing: list[tuple[str, dt.date]] = field(default_factory=list)
 
     def days_since_update(self, today: dt.date) -> int | None:
         return (today - self.last_update).days if self.last_update else None
@@ -46,6 +49,9 @@ def freshness(site: Site) -> list[AreaFreshness]:
             "updates": bool(record.own_updates),
         }
         row.empty_sections = [name for name, present in sections.items() if not present]
+        row.surveys_closing = [
+            (s.title, s.closes) for s in closing_soon(record.area.surveys, today)
+        ]
         rows.append(row)
     return rows
 
@@ -73,6 +79,15 @@ def _summary(site: Site, rows: list[AreaFreshness]) -> list[str]:
         f"{len(rows)} areas on {site.build_date:%-d %B %Y}: {overdue} priority review(s) "
         f"overdue, {past} past event(s) still listed."
     ]
+    closing = [
+        f"{t} ({r.name}, closes {d.isoformat()})" for r in rows for t, d in r.surveys_closing
+    ]
+    closing += [
+        f"{s.title} (all areas, closes {s.closes.isoformat()})"
+        for s in closing_soon(site.surveys, site.build_date)
+    ]
+    if closing:
+        lines.append(f"Surveys closing within two weeks: {'; '.join(closing)}.")
     if site.errors:
         lines.append(
             f"The content also has {len(site.errors)} error(s); areas with errors in their "
