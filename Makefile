@@ -36,13 +36,16 @@ $(CMS_STAMP): package.json package-lock.json
 
 setup-cms: $(CMS_STAMP)
 
+# The targets that serve /admin/ (publishconf.py sets CMS_ADMIN) or test it.
+build-publish publish test: setup-cms
+
 build: setup
 	$(BIN)/invoke build
 
-build-publish: setup setup-cms
+build-publish: setup
 	$(BIN)/invoke build --publish
 
-publish: setup setup-cms
+publish: setup
 	$(BIN)/invoke publish
 
 serve: setup
@@ -51,7 +54,7 @@ serve: setup
 validate: setup
 	$(BIN)/invoke validate
 
-test: setup-test setup-cms
+test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 
