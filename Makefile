@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: serve build build-publish publish test validate lint clean setup setup-test \
-	import-police import-crime
+	import-police import-crime setup-cms system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,23 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 
 setup: $(STAMP)
 
-setup-test: $(TEST_STAMP)
+setup-test: $(TEST_STAMP) system-packages
+
+# Debian's Chromium, nginx, rsync, npm and WeasyPrint's libraries, when missing.
+system-packages:
 	@bash scripts/ensure-system-packages.sh
+
+# The form editor's npm packages (Decap CMS, decap-server, yaml), at the versions in
+# package-lock.json; only the targets that serve /admin/ need them.
+CMS_STAMP := node_modules/.installed
+$(CMS_STAMP): package.json package-lock.json | system-packages
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+setup-cms: $(CMS_STAMP)
+
+# The targets that serve /admin/ (publishconf.py sets CMS_ADMIN) or test it.
+build-publish publish test: setup-cms
 
 build: setup
 	$(BIN)/invoke build

@@ -39,6 +39,13 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # The build runner checks the output once every plugin has written (CHECK_OUTPUT).
+# The form editor at /admin/ (Decap CMS; `make setup-cms` installs it, `invoke cms`
+# runs it locally). CMS_REPO is the GitHub repository it opens pull requests on;
+# CMS_AUTH_BASE_URL the force's OAuth proxy (no secret lives in this repository).
+CMS_ADMIN = False
+CMS_REPO = "your-force/neighbourhood-policing"
+CMS_BRANCH = "main"
+CMS_AUTH_BASE_URL = ""
 PLUGINS = [
     "neighbourhoods",
     "feeds",
@@ -49,6 +56,7 @@ PLUGINS = [
     "search",
     "crime",
     "reports",
+    "cms",
     "sitemap",
     "hosting",
 ]

@@ -8,6 +8,7 @@ from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SITEURL", "https://neighbourhoods.westmercia.police.uk")
 RELATIVE_URLS = False
+CMS_ADMIN = True  # the published site serves the form editor at /admin/
 DELETE_OUTPUT_DIRECTORY = True
 # Where `invoke publish` deploys: a folder, user@host:path or rsync://… (rsync over ssh),
 # or github-pages (the gh-pages branch). The --target option overrides it.

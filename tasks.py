@@ -295,6 +295,20 @@ def schemas(c: Context, check: bool = False) -> None:
 
 
 @task(
+    name="cms-config",
+    help={"check": "Fail if admin/config.yml is out of date instead of writing it."},
+)
+def cms_config(c: Context, check: bool = False) -> None:
+    """Write the CMS's configuration (admin/config.yml) from the content models."""
+    from neighbourhood_policing.cms import CONFIG_PATH, write_cms_config
+
+    stale = write_cms_config(HERE, check=check)
+    if check and stale:
+        print(f"Out of date: {CONFIG_PATH} (run: .venv/bin/invoke cms-config)")
+        sys.exit(1)
+
+
+@task(
     help={
         "areas": "Number of synthetic areas (default 4000).",
         "updates_per_area": "Updates per area (default 10: 40,000 updates).",

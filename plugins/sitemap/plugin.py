@@ -17,7 +17,7 @@ from neighbourhood_policing.files import write_outputs
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_EXCLUDE = ("404.html",)
+DEFAULT_EXCLUDE = ("404.html", "admin/index.html")  # the CMS is not a public page
 
 
 @dataclass

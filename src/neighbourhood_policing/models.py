@@ -34,7 +34,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Markdown = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
-    Field(description="Plain text or Markdown."),
+    Field(
+        description="Plain text or Markdown.",
+        json_schema_extra={"contentMediaType": "text/markdown"},  # a Markdown editor in the CMS
+    ),
 ]
 Slug = Annotated[
     str,

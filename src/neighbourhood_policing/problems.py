@@ -114,6 +114,10 @@ def _describe_pattern(pattern: str) -> str:
     return f"is not in the expected form ({pattern})"
 
 
+#: The wording of a pattern's message, for the CMS's forms too.
+describe_pattern = _describe_pattern
+
+
 def plain_message(error: dict[str, Any], known_fields: set[str]) -> tuple[str, str | None]:
     """Return (message, field override) for one pydantic error, in plain English."""
     kind = error["type"]

@@ -11,6 +11,7 @@ from ..files import inside
 from ..references import markdown_references, reference_problem
 from ..yamlfile import ContentFileError, read_text
 from .context import LoadContext
+from .frontmatter import split_front_matter
 
 MAX_MARKDOWN_BYTES = 1_000_000
 
@@ -79,3 +80,7 @@ def check_pages(ctx: LoadContext) -> None:
         text = read_markdown(ctx, path)
         if text is not None:
             check_references(ctx, path, text)
+            if text.split("\n", 1)[0].strip() == "---":  # Pelican would skip a broken one
+                error = split_front_matter(text.split("\n"))[2]
+                if error:
+                    ctx.problem(path, error[0], error[1])

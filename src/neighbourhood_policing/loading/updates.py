@@ -19,6 +19,7 @@ from ..yamlfile import LineMap
 from . import crosschecks
 from .areas import KNOWN_FIELDS
 from .context import LoadContext
+from .frontmatter import split_front_matter
 from .safety import check_references, read_markdown
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$")
@@ -37,19 +38,23 @@ def parse_header(text: str) -> tuple[dict[str, str], LineMap, tuple[int, str] | 
 def split_header(
     text: str,
 ) -> tuple[dict[str, str], LineMap, tuple[int, str] | None, str]:
-    """``parse_header``, and the Markdown body after the block (what the reader renders)."""
+    """``parse_header``, and the Markdown body after the block (what the reader renders).
+
+    Two forms are read, with the same keys and the same checks: Pelican's ``Key: value``
+    lines up to the first blank line, and YAML front matter between two ``---`` lines
+    (what a CMS writes). Values come back as the text Pelican's header would hold.
+    """
+    rows = text.split("\n")
+    if rows and rows[0].strip() == "---":
+        return split_front_matter(rows)
     lines_map = LineMap()
     meta: dict[str, str] = {}
-    rows = text.split("\n")
-    start = 0
-    if rows and rows[0].strip() == "---":
-        start = 1
     last: str | None = None
     end = len(rows)
-    for index, row in enumerate(rows[start:], start=start):
+    for index, row in enumerate(rows):
         number = index + 1
-        if not row.strip() or row.strip() in {"---", "..."}:
-            end = index + 1 if row.strip() in {"---", "..."} else index
+        if not row.strip():
+            end = index
             break
         match = _HEADER_LINE.match(row)
         if match:
@@ -74,7 +79,7 @@ def split_header(
             "'Date: 2026-11-20 10:00' and 'Category: Crime update', then a blank line"
         )
         return meta, lines_map, (1, message), ""
-    lines_map.lines[()] = start + 1
+    lines_map.lines[()] = 1
     return meta, lines_map, None, "\n".join(rows[end:])
 
 
