@@ -20,6 +20,7 @@ from neighbourhood_policing.engagement import (
 )
 from neighbourhood_policing.files import absolute_url
 from neighbourhood_policing.models import Survey
+from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.site import AreaRecord, Site
 
 logger = logging.getLogger(__name__)
@@ -96,16 +97,8 @@ class HaveYourSayGenerator(Generator):
     def generate_context(self) -> None:
         """Nothing to add: the pages are made from the site model."""
 
-    def _write(self, writer: Writer, url: str, template: str, **extra: Any) -> None:
-        writer.write_file(
-            urls.page_path(url),
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=url,
-            page_name=f"{url}index",
-            **extra,
-        )
+    def _write(self, writer: Any, url: str, template: str, **extra: Any) -> None:
+        write_page(self, writer, url, template, **extra)
 
     def generate_output(self, writer: Writer) -> None:
         site: Site = self.settings["SITE_MODEL"]

@@ -16,6 +16,7 @@ from neighbourhood_policing import filters, urls
 from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.markup import sanitise
+from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.rules import newest_first_key, upcoming_events
 from neighbourhood_policing.site import AreaRecord, Site, built_pages
@@ -135,16 +136,8 @@ class NeighbourhoodsGenerator(Generator):
         self.context["site"] = self.site
         self.context["areas_by_name"] = self.site.areas_by_name()
 
-    def _write(self, writer: Writer, url: str, template: str, **context: Any) -> None:
-        writer.write_file(
-            urls.page_path(url),
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=url,
-            page_name=urls.page_path(url).removesuffix(".html"),
-            **context,
-        )
+    def _write(self, writer: Any, url: str, template: str, **context: Any) -> None:
+        write_page(self, writer, url, template, **context)
 
     def write_a_to_z(self, writer: Writer) -> None:
         areas = self.site.areas_by_name()

@@ -23,6 +23,7 @@ from neighbourhood_policing.files import (
 )
 from neighbourhood_policing.incremental import BuildCache, cache_dir_for
 from neighbourhood_policing.markup import plain_text
+from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
 
 logger = logging.getLogger(__name__)
@@ -132,15 +133,7 @@ class ReportsGenerator(Generator):
 
     # -- writing -----------------------------------------------------------------------
     def _write(self, writer: Any, url: str, template: str, **values: Any) -> None:
-        writer.write_file(
-            urls.page_path(url),
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=url,
-            page_name=urls.page_path(url).removesuffix(".html"),
-            **values,
-        )
+        write_page(self, writer, url, template, **values)
 
     def _pdf_maker(self) -> Any:
         from neighbourhood_policing.report_pdf import PdfMaker

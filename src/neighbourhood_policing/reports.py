@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import urls
+from .crimechart import category_name
 from .files import relative
 from .models import Action, Area, Event, Patrol, Priority, Status
 from .privacy import PrivacyRules, scan
@@ -45,24 +46,6 @@ MAX_NOTE_BYTES = 100_000
 _NOTE_NAME = re.compile(r"^(\d{4})-(\d{2})\.md$")
 _PLACEHOLDER = re.compile(r"^(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)")
 
-#: data.police.uk's category slugs and the names shown for them.
-CRIME_CATEGORY_NAMES = {
-    "all-crime": "All crime",
-    "anti-social-behaviour": "Anti-social behaviour",
-    "bicycle-theft": "Bicycle theft",
-    "burglary": "Burglary",
-    "criminal-damage-arson": "Criminal damage and arson",
-    "drugs": "Drugs",
-    "other-theft": "Other theft",
-    "possession-of-weapons": "Possession of weapons",
-    "public-order": "Public order",
-    "robbery": "Robbery",
-    "shoplifting": "Shoplifting",
-    "theft-from-the-person": "Theft from the person",
-    "vehicle-crime": "Vehicle crime",
-    "violent-crime": "Violence and sexual offences",
-    "other-crime": "Other crime",
-}
 ASB = "anti-social-behaviour"
 
 
@@ -332,7 +315,7 @@ def crime_in_month(record: Any, month: Month) -> CrimeInMonth | None:
     if not counts:
         return None
     rows = [
-        CrimeRow(slug, CRIME_CATEGORY_NAMES.get(slug, slug.replace("-", " ").capitalize()), n)
+        CrimeRow(slug, category_name(slug), n)
         for slug, n in counts.items()
         if slug != "all-crime"
     ]
