@@ -4,11 +4,7 @@ without a single Content-Security-Policy violation."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, PROJECT, build
+from support.nginx import free_port, start_nginx
 
 pytestmark = pytest.mark.browser
 
-NGINX = "/usr/sbin/nginx"
 SNIPPET = PROJECT / "hosting/nginx/neighbourhoods.conf"
 #: Path segments that name a kind of page; anything else is a slug.
 KINDS = {"neighbourhoods", "updates", "page", "category", "search", "index.html", "404.html"}
@@ -32,12 +28,6 @@ REQUIRED = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     port = free_port()
@@ -47,56 +37,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     if not search.exists():  # until the search plugin writes it: the policy is what is tested
         search.parent.mkdir()
         search.write_text("<!DOCTYPE html><title>Search</title><h1>Search</h1>", "utf-8")
-    prefix = tmp_path_factory.mktemp("nginx")
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's tmp
-    (prefix / "nginx.conf").write_text(
-        f"""{user}worker_processes 1;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {output};
-        include {SNIPPET};
-    }}
-}}
-""",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [
-            NGINX,
-            "-p",
-            str(prefix),
-            "-c",
-            str(prefix / "nginx.conf"),
-            "-e",
-            str(prefix / "error.log"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_nginx(tmp_path_factory.mktemp("nginx"), port, output, SNIPPET)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = (prefix / "error.log").read_text(errors="replace")
-                    raise AssertionError(f"nginx did not start: {log}") from None
-                time.sleep(0.05)
         yield base, output
     finally:
         process.terminate()

@@ -10,17 +10,14 @@ endpoint is not https fails with its own message (tests/site/test_say_pages.py).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
-from support.say_service import NGINX, FormService, Server, free_port
+from support.nginx import free_port, start_nginx
+from support.say_service import FormService, Server
 
 from neighbourhood_policing.engagement import extend_form_action, form_action_sources
 
@@ -28,50 +25,6 @@ pytestmark = pytest.mark.browser
 
 SNIPPET = PROJECT / "hosting/nginx/neighbourhoods.conf"
 SAY = "/neighbourhoods/alpha/have-your-say/"
-
-
-def start_nginx(prefix: Path, port: int, root: Path, snippet: Path) -> subprocess.Popen:
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        f"""{user}worker_processes 1;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/e.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
-        include {snippet};
-    }}
-}}
-""",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "e.log")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log = (prefix / "e.log").read_text(errors="replace")
-                raise AssertionError(f"nginx did not start: {log}") from None
-            time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import functools
 import http.server
 import re
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from pelican import signals
 from playwright.sync_api import sync_playwright
-from support import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build
+from support import CHROMIUM, CHROMIUM_ARGS, MINI, PROJECT, build, free_port
 
 from feeds.build import make_links_absolute
 from neighbourhood_policing.problems import ContentError
@@ -613,11 +612,6 @@ def serve(folder: Path, port: int) -> Iterator[str]:
         server.shutdown()
         server.server_close()
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.browser

@@ -5,6 +5,7 @@ fixtures that use these live in tests/conftest.py."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "PROJECT",
     "SOURCE_DATE_EPOCH",
     "build",
+    "free_port",
     "invoke",
 ]
 
@@ -64,3 +66,10 @@ def build(content_root: Path, output: Path, config: Path | None = None, **overri
         overrides=overrides or None,
     )
     return output
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody is listening on (bound to port 0, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import socket
 import socketserver
 import threading
 from dataclasses import dataclass, field
@@ -47,13 +46,3 @@ class FormService:
         assert len({name for name, _ in fields}) == len(fields), fields  # each field once
         return dict(fields)
 
-
-#: Debian's nginx (installed by `make setup-test`).
-NGINX = "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 nobody is listening on (bound to port 0, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from support import PROJECT
+from support import PROJECT, free_port
 
 from neighbourhood_policing.tools.livereload import Rebuilder, watch_paths
 
 UPDATE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols.md"
 PAGE = "neighbourhoods/alpha/updates/2026-11-20-market-patrols/index.html"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("localhost", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(check, timeout: float = 90.0) -> None:
