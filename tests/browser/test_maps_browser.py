@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
+    AXE_OPTIONS,
     fixture_browser,
     fixture_no_js_context,
     fixture_served_site,
@@ -17,8 +18,6 @@ from support.browser import (  # noqa: F401  (the fixtures these tests use)
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 AXE = Axe()
 #: Castle Square, Ludlow (a sample patrol place), and Trafalgar Square (no sample area).
 LUDLOW = {"latitude": 52.3672, "longitude": -2.7213}

@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
+    AXE_OPTIONS,
     fixture_browser,
     fixture_context,
     fixture_page,
@@ -13,10 +14,6 @@ from support.browser import (  # noqa: F401  (the fixtures these tests use)
 )
 
 pytestmark = pytest.mark.browser
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def open_crime(page: Page, served_site, width: int, scheme: str = "light") -> None:

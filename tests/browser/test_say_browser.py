@@ -29,15 +29,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 from support import MINI, PROJECT
-from support.browser import fixture_browser  # noqa: F401  (the fixture these tests use)
+from support.browser import (
+    AXE_OPTIONS,
+    fixture_browser,  # noqa: F401  (the fixture these tests use)
+)
 from support.say_service import FormService, Server
 
 from neighbourhood_policing.tools.build import build_site
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 SAY = "/neighbourhoods/alpha/have-your-say/"
 
 

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from support import PROJECT
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
+    AXE_OPTIONS,
     ServedSite,
     _Handler,
     _Server,
@@ -29,8 +30,6 @@ from neighbourhood_policing.tools.build import build_site
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
+    AXE_OPTIONS,
     fixture_artifacts,
     fixture_browser,
     fixture_context,
@@ -25,8 +26,6 @@ from support.pages import NOT_FOUND, page_types, url_path
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 AXE = Axe()
 
 # The page types, each the heaviest example in the built sample site (tests/theme_pages.py).

@@ -32,6 +32,9 @@ CSP = (
 )
 #: The search page and Pagefind's worker may compile WebAssembly, as in hosting/.
 SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+#: axe-core rules for WCAG 2.2 AA, the level the site promises; violations only.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 ARTIFACTS = PROJECT / "test-artifacts" / "screenshots"
 
 
