@@ -11,13 +11,15 @@ from typing import Any
 
 from pelican import signals
 
+from neighbourhood_policing.site import AreaRecord
+
 __all__ = ["register"]
 
 
-def area_crime_chart(record: Any) -> Any:
+def area_crime_chart(record: AreaRecord) -> Any:
     from neighbourhood_policing.crimechart import crime_chart
 
-    return crime_chart(getattr(record, "crime", None))
+    return crime_chart(record.crime)
 
 
 def on_initialized(pelican: Any) -> None:

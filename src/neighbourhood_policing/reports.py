@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import urls
 from .crimechart import category_name
@@ -302,13 +302,9 @@ class MonthReport:
         return f"The {self.name} team's report for {self.month.title}: {listed}."
 
 
-def crime_in_month(record: Any, month: Month) -> CrimeInMonth | None:
-    """The imported crime figures for the month, or None when there are none.
-
-    Reads ``record.crime`` (set by the crime importer's loader) by attribute only, so it
-    works whatever the model's class.
-    """
-    figures = getattr(record, "crime", None)
+def crime_in_month(record: AreaRecord, month: Month) -> CrimeInMonth | None:
+    """The imported crime figures (the area's crime.yaml) for the month, or None."""
+    figures = record.crime
     if figures is None:
         return None
     counts = (getattr(figures, "months", None) or {}).get(month.key) or {}
@@ -339,7 +335,7 @@ def report_months(record: AreaRecord, build_date: dt.date) -> list[Month]:
     for priority in record.priorities:
         months.add(Month.of(priority.agreed))
         months.update(Month.of(action.date) for action in priority.actions)
-    crime = getattr(record, "crime", None)
+    crime = record.crime
     for key in (getattr(crime, "months", None) or {}) if crime is not None else ():
         month = Month.parse(str(key))
         if month is not None:
