@@ -21,6 +21,7 @@ from neighbourhood_policing.engagement import (
 from neighbourhood_policing.files import absolute_url
 from neighbourhood_policing.models import Survey
 from neighbourhood_policing.pages import write_page
+from neighbourhood_policing.rules import upcoming_events
 from neighbourhood_policing.site import AreaRecord, Site
 
 logger = logging.getLogger(__name__)
@@ -104,10 +105,7 @@ class HaveYourSayGenerator(Generator):
         site: Site = self.settings["SITE_MODEL"]
         today = site.build_date
         for record in site.areas.values():
-            in_person = sorted(
-                (e for e in record.events if e.end.date() >= today and e.type in IN_PERSON),
-                key=lambda e: (e.start, e.id),
-            )
+            in_person = [e for e in upcoming_events(record.events, today) if e.type in IN_PERSON]
             self._write(
                 writer,
                 urls.have_your_say_url(record.slug),

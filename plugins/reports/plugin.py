@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from pelican import signals
@@ -25,6 +24,7 @@ from neighbourhood_policing.incremental import BuildCache, cache_dir_for
 from neighbourhood_policing.markup import plain_text
 from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
+from neighbourhood_policing.rules import force_name, timezone
 
 logger = logging.getLogger(__name__)
 
@@ -103,9 +103,9 @@ def get_generators(pelican: Any) -> type[Generator]:
     return ReportsGenerator
 
 
-def _london(day: dt.date) -> dt.datetime:
-    """Midday on ``day`` in UK time: a report's date, taken from its content."""
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo("Europe/London"))
+def _local_noon(day: dt.date, settings: dict[str, Any]) -> dt.datetime:
+    """Midday on ``day`` in the site's time zone: a report's date, taken from its content."""
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=timezone(settings))
 
 
 def pdf_cache_dir(settings: dict[str, Any]) -> Path:
@@ -232,7 +232,7 @@ class ReportsGenerator(Generator):
                 record.area,
                 reports,
                 self.settings["SITEURL"],
-                self.settings.get("FORCE_NAME", self.settings["SITENAME"]),
+                force_name(self.settings),
                 self.settings.get("DEFAULT_LANG", "en-GB"),
             )
             files = cache.files((path, key, lambda p=path: render(p)) for path in paths)
@@ -246,7 +246,7 @@ class ReportsGenerator(Generator):
         siteurl = self.settings["SITEURL"]
         domain = site_domain(siteurl)
         rss_path, atom_path = urls.reports_feeds(record.slug)
-        force = self.settings.get("FORCE_NAME", self.settings["SITENAME"])
+        force = force_name(self.settings)
         feed = FeedGenerator()
         feed.id(absolute_url(siteurl, atom_path))
         feed.title(f"{record.name} neighbourhood team: reports to councils")
@@ -262,13 +262,13 @@ class ReportsGenerator(Generator):
         dates = []
         for report in reports:  # newest first
             url = absolute_url(siteurl, report.url)
-            when = _london(report.content_date())
+            when = _local_noon(report.content_date(), self.settings)
             dates.append(when)
             entry = feed.add_entry(order="append")
             entry.id(f"tag:{domain},{report.month.year:04d}:/{report.url}")
             entry.title(f"{plain_text(record.name)}: report to councils for {report.month.title}")
             entry.link(href=url, rel="alternate", type="text/html")
-            entry.published(_london(report.month.first_day))
+            entry.published(_local_noon(report.month.first_day, self.settings))
             entry.updated(when)
             entry.author(name=team, email=record.area.contact.email)
             entry.category(term="Report to councils", label="Report to councils")

@@ -37,6 +37,7 @@ from typing import Any
 
 from .markup import plain_text, render_markdown
 from .models import Event, Priority
+from .rules import upcoming_events
 from .site import AreaRecord, Site
 
 __all__ = [
@@ -210,9 +211,8 @@ def site_records(site: Site) -> list[SearchRecord]:
         record = site.areas[slug]
         for priority in sorted(record.priorities, key=lambda p: p.id):
             records.append(_priority_record(record, priority))
-        for event in sorted(record.events, key=lambda e: (e.start, e.id)):
-            if event.end.date() >= site.build_date:
-                records.append(_event_record(record, event))
+        for event in upcoming_events(record.events, site.build_date):
+            records.append(_event_record(record, event))
     return records
 
 
