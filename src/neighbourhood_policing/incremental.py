@@ -267,6 +267,7 @@ class BuildCache:
         self.outputs = outputs
         self.digester = Digester(root)
         self._names: dict[str, frozenset[str] | None] = {}
+        self._shallow: dict[str, tuple[AreaRecord, str]] = {}
         digester = self.digester
         digester.handlers = [
             (Content, self._content),
@@ -284,8 +285,14 @@ class BuildCache:
         return self.digester.file(root / rel) if root else _MISSING
 
     def _area_shallow(self, record: AreaRecord) -> str:
-        """An area's own content: what an update's page may show of its areas."""
-        return _hash(
+        """An area's own content: what an update's page may show of its areas.
+
+        Asked for by every page of each of the area's updates, so made once per build.
+        """
+        found = self._shallow.get(record.slug)
+        if found is not None and found[0] is record:
+            return found[1]
+        digest = _hash(
             "area",
             record.slug,
             record.area.model_dump_json(),
@@ -293,6 +300,8 @@ class BuildCache:
             *(p.model_dump_json() for p in record.patrols),
             *(e.model_dump_json() for e in record.events),
         )
+        self._shallow[record.slug] = (record, digest)
+        return digest
 
     def _area(self, record: AreaRecord) -> str:
         known = {"slug", "folder", "area", "priorities", "patrols", "events", "shape"}
