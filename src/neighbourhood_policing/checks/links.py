@@ -62,7 +62,7 @@ def _plan(output: Output, rel: str) -> list[PlannedLink]:
     if key not in plans:
         planned: list[PlannedLink] = []
         seen: set[str] = set()
-        for link in output.document(rel).links:
+        for link in output.links(rel):
             if link.url in seen:
                 continue
             seen.add(link.url)

@@ -52,6 +52,16 @@ class Document:
     ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
     h1: str = ""
+    #: False for a document kept between builds without its links (``slim``): what
+    #: the links were resolved to is in the memory's plans; ``Output.links`` parses
+    #: the file again if the links themselves are wanted.
+    complete: bool = True
+
+    def slim(self) -> Document | None:
+        """This document without its links, for keeping; None when nothing is left."""
+        if not self.ids and not self.h1:
+            return None
+        return Document(self.ids, [], self.h1, complete=False)
 
 
 def _add_url_attributes(document: Document, element: Any, tag: str) -> None:
@@ -246,6 +256,18 @@ class Output:
                 self._documents[rel] = known
         return self._documents[rel]
 
+    def links(self, rel: str) -> list[Link]:
+        """Every link the file makes (parsed again when only a slim document is known)."""
+        document = self.document(rel)
+        if not document.complete:
+            path = self.folder / rel
+            parser = PARSERS.get(path.suffix.lower())
+            text = path.read_text(encoding="utf-8", errors="replace")
+            document = parser(text) if parser else Document()
+            self.memory.documents[self.content_hash(rel)] = document
+            self._documents[rel] = document
+        return document.links
+
     def page_for(self, url_path: str) -> str:
         """The file that serves a site path ('neighbourhoods/' -> neighbourhoods/index.html)."""
         url_path = url_path.lstrip("/")
@@ -295,7 +317,7 @@ class Output:
             found = self.memory.linked.get(key)
             if found is None:
                 found = set()
-                for link in self.document(rel).links:
+                for link in self.links(rel):
                     path = self.site_path(link.url, rel)
                     if path is not None:
                         found.add(path)
