@@ -324,3 +324,34 @@ def test_an_area_page_with_crime_figures_is_reused_when_nothing_changed(
     build(site, out)
     build(site, out)
     assert reused(caplog)[1] == 0  # crime_chart(area) keeps the area page cacheable
+
+
+def search_shards(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """(shards, shards indexed by this build) from the last build's search message."""
+    for record in reversed(caplog.records):
+        message = record.getMessage()
+        if message.startswith("Search: "):
+            words = message.split()
+            return int(words[words.index("shards,") - 1]), int(words[words.index("indexed") - 1])
+    raise AssertionError("the build said nothing of the search index")
+
+
+def test_an_edit_reindexes_only_its_areas_search_shard_and_equals_a_cold_build(
+    site, tmp_path, caplog
+) -> None:
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out, SEARCH_AREAS_PER_SHARD=1)  # two areas: alpha in shard 0, beta in 1
+    assert search_shards(caplog) == (2, 2)
+    form = lxml_html.fromstring((out / "search/index.html").read_bytes()).get_element_by_id(
+        "search-form"
+    )
+    assert form.get("data-shards") == "pagefind/shard-1/"
+    assert (out / "pagefind/shard-1/pagefind-entry.json").is_file()
+    assert not (out / "pagefind/shard-1/pagefind.js").exists(), "merged shards use shard 0's"
+    EDITS["an update's text"](site)  # an update of alpha's
+    build(site, out, SEARCH_AREAS_PER_SHARD=1)
+    assert search_shards(caplog) == (2, 1)
+    assert manifest(out) == cold(site, tmp_path / "cold", SEARCH_AREAS_PER_SHARD=1)
+    build(site, out, SEARCH_AREAS_PER_SHARD=1)
+    assert search_shards(caplog) == (2, 0)
