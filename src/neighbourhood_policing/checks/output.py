@@ -216,9 +216,7 @@ class Output:
         """Every file in the output, as a path relative to it (sorted)."""
         if self._files is None:
             self._files = sorted(
-                p.relative_to(self.folder).as_posix()
-                for p in self.folder.rglob("*")
-                if p.is_file()
+                p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
             )
             self._file_set = set(self._files)
             self._dirs = {posixpath.dirname(f) for f in self._files}
