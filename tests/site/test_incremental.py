@@ -196,6 +196,33 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) ->
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
+
+def test_a_broken_file_is_reported_alike_by_every_build_that_meets_it(site, tmp_path) -> None:
+    """The loader remembers what parsing each file gave, by its bytes: an error too, with
+    its line, so a second build of the same broken file says exactly what the first did."""
+    from neighbourhood_policing.problems import ContentError
+
+    out = tmp_path / "out"
+    build(site, out)
+    text = (site / PRIORITIES).read_text(encoding="utf-8")
+    (site / PRIORITIES).write_text(text + "  - title: [unclosed\n", encoding="utf-8")
+    (site / UPDATE).write_text(
+        (site / UPDATE).read_text(encoding="utf-8") + "\nRing 07700 900123 for details.\n",
+        encoding="utf-8",
+    )
+    said = []
+    for _ in range(2):
+        with pytest.raises(ContentError) as failure:
+            build(site, out)
+        said.append(sorted(map(str, failure.value.problems)))
+    assert said[0] == said[1]
+    assert any(PRIORITIES in line and "YAML" in line for line in said[0]), said[0]
+    assert any(UPDATE in line and "phone" in line for line in said[0]), said[0]
+    (site / PRIORITIES).write_text(text, encoding="utf-8")
+    build(site, out)  # the phone number is a warning: the build goes ahead
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
 # -- Maps: a boundary is an input of its own area's page and map, and of its neighbours' --
 ALPHA_BOUNDARY = "neighbourhoods/alpha/boundary.geojson"
 BETA_PAGE = "neighbourhoods/beta/index.html"
