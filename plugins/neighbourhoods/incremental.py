@@ -5,8 +5,11 @@ a stand-in for the template whose ``render`` first works out the page's key: the
 digests of every variable the template and the templates it extends, includes and
 imports can read (found with Jinja's own ``meta`` analysis), taken from the page's
 context or the environment's globals. When the last good build made the same file from
-the same key, its bytes are used. See ``neighbourhood_policing.incremental`` for what
-each digest covers.
+the same key (and it still has the size and time it had then), the page is a hard link
+to that file: nothing is rendered, read or written. The checks hash every page of the
+new output, and the build runner compares the linked ones with the record
+(``OutputCache.stale_links``). See ``neighbourhood_policing.incremental`` for what each
+digest covers.
 
 A page that must be made is not rendered at once: Pelican writes an empty file and the
 job is kept. On ``finalized`` (the neighbourhoods plugin's receiver runs before every
@@ -19,9 +22,11 @@ its path and dates, and the checks run after Pelican.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import pickle
+import shutil
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,18 +62,27 @@ class Deferred:
 
 
 class _CachedTemplate:
-    def __init__(self, template: Template, cache: BuildCache, deferred: Deferred | None) -> None:
+    def __init__(
+        self,
+        template: Template,
+        cache: BuildCache,
+        deferred: Deferred | None,
+        writer: CachingWriter,
+    ) -> None:
         self.template = template
         self.cache = cache
         self.deferred = deferred
+        self.writer = writer
 
     def render(self, context: dict[str, Any]) -> str:
         rel = str(context.get("output_file") or "")
         key = self.cache.key(self.template, context) if rel else None
         if key is not None:
-            data = self.cache.outputs.reuse(rel, key)
-            if data is not None:
-                return data.decode("utf-8")
+            source = self.cache.outputs.reuse_path(rel, key)
+            if source is not None:
+                # Pelican opens the page next: the writer links the old file there.
+                self.writer.links[_target(self.writer.output_path, rel)] = (rel, source)
+                return ""
         if self.deferred is not None and rel:
             path = str(self.deferred.output / rel)
             self.deferred.jobs.append(_Job(self.template, context, path, rel, key))
@@ -79,8 +93,21 @@ class _CachedTemplate:
         return text
 
 
+def _target(output: str, rel: str) -> str:
+    return os.path.abspath(os.path.join(output, rel))
+
+
 class CachingWriter(Writer):
-    """Pelican's writer, reusing each page the last good build made from the same inputs."""
+    """Pelican's writer, reusing each page the last good build made from the same inputs.
+
+    A reused page is a hard link to the last good build's file (no bytes read or
+    written); where the file system cannot link, its bytes are copied.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Pages to link instead of write: target path -> (page, the old file).
+        self.links: dict[str, tuple[str, Path]] = {}
 
     def write_file(self, name: Any, template: Template, context: dict[str, Any], *args: Any,
                    **kwargs: Any) -> Any:  # fmt: skip
@@ -89,8 +116,25 @@ class CachingWriter(Writer):
             deferred = self.settings.get("BUILD_DEFERRED")
             if not isinstance(deferred, Deferred):
                 deferred = None
-            template = _CachedTemplate(template, cache, deferred)  # type: ignore[assignment]
+            template = _CachedTemplate(template, cache, deferred, self)  # type: ignore[assignment]
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        link = self.links.pop(os.path.abspath(filename), None)
+        handle = super()._open_w(filename, encoding, override=override)
+        if link is None:
+            return handle
+        handle.close()
+        rel, source = link
+        if os.path.abspath(handle.name) != os.path.abspath(filename):  # not written: skipped
+            self.settings["BUILD_CACHE"].outputs.unlink(rel)
+            return io.StringIO()
+        os.unlink(filename)
+        try:
+            os.link(source, filename)
+        except OSError:
+            shutil.copy2(source, filename)
+        return io.StringIO()  # what Pelican writes (nothing) goes nowhere
 
 
 def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:

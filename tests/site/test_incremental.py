@@ -223,6 +223,36 @@ def test_a_broken_file_is_reported_alike_by_every_build_that_meets_it(site, tmp_
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
+
+def test_reused_pages_are_links_and_a_page_changed_in_the_output_is_made_again(
+    site, tmp_path, caplog
+) -> None:
+    """Unchanged pages are hard links to the last build's files. A built page changed in
+    place with its size and time kept is not trusted: its hash is checked, the cache
+    thrown away and the site built again."""
+    import os
+
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out)
+    page = out / UPDATE_PAGE
+    before = os.stat(page)
+    EDITS["an update's text"](site.parent / "site")  # alpha's update: its page changes
+    area_page = out / "neighbourhoods/beta/index.html"
+    beta_before = os.stat(area_page)
+    build(site, out)
+    assert os.stat(area_page).st_ino == beta_before.st_ino, "an unchanged page is linked"
+    assert os.stat(out / UPDATE_PAGE).st_ino != before.st_ino, "the edited page is new"
+    data = area_page.read_bytes()
+    stat = os.stat(area_page)
+    area_page.write_bytes(data.replace(b"<main", b"<MAIN", 1))  # same size
+    os.utime(area_page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    build(site, out)
+    assert any("changed after they were built" in r.getMessage() for r in caplog.records)
+    assert area_page.read_bytes() == data
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
 # -- Maps: a boundary is an input of its own area's page and map, and of its neighbours' --
 ALPHA_BOUNDARY = "neighbourhoods/alpha/boundary.geojson"
 BETA_PAGE = "neighbourhoods/beta/index.html"

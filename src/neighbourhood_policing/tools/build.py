@@ -172,6 +172,10 @@ def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
     write_atomic(outputs.index_path.with_name("checks.pickle"), pickle.dumps(stored, protocol=5))
 
 
+class StaleCache(Exception):
+    """Pages taken from the last build are not what it recorded (changed since)."""
+
+
 def build_site(
     config: Path | str = DEFAULT_CONFIG,
     *,
@@ -184,7 +188,30 @@ def build_site(
     Raises ContentError when the content has problems or a check finds something
     missing, and BuildFailed when Pelican or a plugin logged an error; in both cases
     the output folder is left exactly as it was.
+
+    If pages reused from the last build turn out to have been changed in the output
+    since (someone edited a built file), the build cache is thrown away and the site
+    built again from nothing.
     """
+    try:
+        return _build(config, content_root, output, overrides)
+    except StaleCache as exc:
+        logger.warning(
+            "%d page(s) in the output were changed after they were built (%s); "
+            "building again without the build cache",
+            len(exc.args[0]),
+            ", ".join(exc.args[0][:3]),
+        )
+        shutil.rmtree(exc.args[1], ignore_errors=True)
+        return _build(config, content_root, output, overrides)
+
+
+def _build(
+    config: Path | str,
+    content_root: Path | str | None,
+    output: Path | str | None,
+    overrides: dict[str, Any] | None,
+) -> dict[str, Any]:
     from pelican import Pelican
 
     settings = pelican_settings(
@@ -218,6 +245,9 @@ def build_site(
             raise BuildFailed(errors.messages)
         memory = _parse_memory(outputs)
         problems = check_built_site(staging, settings, memory)
+        stale = outputs.stale_links(memory.file_hashes, staging) if outputs else []
+        if stale:
+            raise StaleCache(stale, settings["BUILD_CACHE_DIR"])
         if problems:
             raise ContentError(problems)
         logger.info("Checks passed: nothing lost, no broken links.")
