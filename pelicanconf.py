@@ -13,7 +13,7 @@ SITE_DESCRIPTION = (
     "where they patrol and how to reach them."
 )
 SITEURL = "http://localhost:8000"
-RELATIVE_URLS = False
+RELATIVE_URLS = True
 FORCE_DOMAINS = ["westmercia.police.uk"]
 CONTACT_EMAIL = "neighbourhoods@westmercia.police.uk"
 REPORT_ONLINE_URL = "https://www.westmercia.police.uk/ro/report/"

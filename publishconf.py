@@ -7,7 +7,7 @@ sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SITEURL", "https://neighbourhoods.westmercia.police.uk")
-RELATIVE_URLS = False
+RELATIVE_URLS = True
 CMS_ADMIN = True  # the published site serves the form editor at /admin/
 DELETE_OUTPUT_DIRECTORY = True
 # Where `invoke publish` deploys: a folder, user@host:path or rsync://… (rsync over ssh),

@@ -49,6 +49,18 @@ class FeedSettingsError(SettingsError):
     """A setting makes it impossible to write valid feeds; the message says which to fix."""
 
 
+def content_for_feed(update: Any, siteurl: str) -> str:
+    """An update's HTML with its ``{filename}`` links made from the full SITEURL.
+
+    ``update.content`` makes them relative to whichever page Pelican wrote last (with
+    RELATIVE_URLS, ``../../contact/``), which a feed reader would resolve wrongly.
+    """
+    get_content = getattr(update, "get_content", None)
+    if callable(get_content):
+        return str(get_content(siteurl) or "")
+    return str(getattr(update, "content", "") or "")
+
+
 def make_links_absolute(html: str, base_url: str) -> str:
     """Rewrite every link and image URL in an HTML fragment against ``base_url``.
 
@@ -171,7 +183,7 @@ class FeedWriter:
         if summary:
             # RSS readers treat <description> as HTML: escape the plain text for them.
             entry.summary(html.escape(summary, quote=False), type="html")
-        content = make_links_absolute(update.content, url)
+        content = make_links_absolute(content_for_feed(update, self.siteurl), url)
         if content:
             entry.content(content, type="html")
         self._entries[update.url] = entry

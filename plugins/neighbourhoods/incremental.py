@@ -51,6 +51,8 @@ class _Job:
     path: str
     rel: str
     key: str | None
+    #: The context Pelican's pages read ``localsiteurl`` from (see ``_render_jobs``).
+    shared: dict[str, Any] | None = None
 
 
 @dataclass
@@ -68,11 +70,13 @@ class _CachedTemplate:
         cache: BuildCache,
         deferred: Deferred | None,
         writer: CachingWriter,
+        shared: dict[str, Any] | None = None,
     ) -> None:
         self.template = template
         self.cache = cache
         self.deferred = deferred
         self.writer = writer
+        self.shared = shared
 
     def render(self, context: dict[str, Any]) -> str:
         rel = str(context.get("output_file") or "")
@@ -85,7 +89,7 @@ class _CachedTemplate:
                 return ""
         if self.deferred is not None and rel:
             path = str(self.deferred.output / rel)
-            self.deferred.jobs.append(_Job(self.template, context, path, rel, key))
+            self.deferred.jobs.append(_Job(self.template, context, path, rel, key, self.shared))
             return ""  # the page is written when the jobs run, before anything reads it
         text = self.template.render(context)
         if key is not None:
@@ -116,7 +120,7 @@ class CachingWriter(Writer):
             deferred = self.settings.get("BUILD_DEFERRED")
             if not isinstance(deferred, Deferred):
                 deferred = None
-            template = _CachedTemplate(template, cache, deferred, self)  # type: ignore[assignment]
+            template = _CachedTemplate(template, cache, deferred, self, context)  # type: ignore[assignment]
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
@@ -144,6 +148,10 @@ def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:
     """
     made = []
     for job in jobs:
+        if job.shared is not None and job.context.get("localsiteurl"):
+            # Pelican's pages make their {filename} links from the shared context's
+            # localsiteurl, which the writer set for the page when it was deferred.
+            job.shared["localsiteurl"] = job.context["localsiteurl"]
         data = job.template.render(job.context).encode("utf-8")
         write_atomic(Path(job.path), data)
         made.append((job.rel, job.key, hashlib.sha256(data).hexdigest()))

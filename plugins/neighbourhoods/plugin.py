@@ -13,6 +13,7 @@ from pelican.readers import Readers
 from pelican.writers import Writer
 
 from neighbourhood_policing import filters, urls
+from neighbourhood_policing.files import site_path
 from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.markup import sanitise
@@ -30,6 +31,12 @@ logger = logging.getLogger(__name__)
 def on_initialized(pelican: Pelican) -> None:
     """Load and validate everything before Pelican reads a single file."""
     settings = pelican.settings
+    # Pages link to each other relatively (RELATIVE_URLS: on a page, SITEURL is the way
+    # back to the root, such as ".."); what must be a full address (canonical links, Open
+    # Graph, text that shows the address) reads SITE_ADDRESS, the 404 page SITE_PATH.
+    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+    settings["SITE_ADDRESS"] = siteurl
+    settings["SITE_PATH"] = site_path(siteurl)
     site = load_site(Path(settings["PATH"]), settings=settings)
     for problem in site.warnings:
         logger.warning("%s", problem)

@@ -91,6 +91,15 @@ def write_outputs(
     return count
 
 
+def site_path(siteurl: str) -> str:
+    """SITEURL's path without its last slash: ``""`` at a host's root, ``"/project"`` below it.
+
+    The 404 page links from this path (``/project/neighbourhoods/``) rather than from the
+    page, since a web server shows it at whatever address was not found.
+    """
+    return urlsplit(siteurl or "").path.rstrip("/")
+
+
 def siteurl_setting(settings: dict[str, object]) -> str:
     """SITEURL, checked once for every plugin that needs full addresses (feeds, calendars)."""
     siteurl = str(settings.get("SITEURL") or "")

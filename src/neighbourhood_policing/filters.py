@@ -8,6 +8,8 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
+from jinja2 import pass_context
+
 from .markup import plain_text, render_markdown
 from .models import Day, Priority, Status
 
@@ -128,7 +130,29 @@ def status_class(status: Status | str) -> str:
     return str(status).replace(" ", "-").replace("'", "")
 
 
+@pass_context
+def on_page(context: Any, url: str) -> str:
+    """A full URL of this site (``SITE_ADDRESS/...``) as a link from the page being rendered.
+
+    The Jinja globals (feed, calendar and map links) give full URLs, which feeds, calendars
+    and the sitemap need; on a page, ``SITEURL`` is the path back to the site's root
+    (``..``, as Pelican's RELATIVE_URLS makes it), so the link works at any address.
+    Other URLs (another site, ``mailto:``) are left as they are.
+    """
+    address = str(context.get("SITE_ADDRESS") or "")
+    here = context.get("SITEURL")
+    text = str(url)
+    if not address or here is None or str(here) == address:
+        return text
+    if text == address:
+        return f"{here}/"
+    if text.startswith(f"{address}/"):
+        return f"{here}/{text[len(address) + 1 :]}"
+    return text
+
+
 FILTERS = {
+    "on_page": on_page,
     "md": render_markdown,
     "plain": plain_text,
     "uk_date": uk_date,

@@ -114,7 +114,7 @@ def test_force_identity_reaches_pages_and_the_one_stylesheet(
     assert "--link: #8ab4f8;" in css  # the default dark-scheme link colour stays
     home = (output / "index.html").read_text(encoding="utf-8")
     assert '<meta name="theme-color" content="#4b0f5c">' in home
-    assert 'src="http://localhost:8000/theme/logo.svg" alt=""' in home
+    assert 'src="./theme/logo.svg" alt=""' in home
     assert "Example Constabulary" in home
     assert (output / "theme/logo.svg").is_file()
     assert (theme / "static/css/site.css").read_text(encoding="utf-8") == STYLESHEET.read_text(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from support import PROJECT, invoke
@@ -12,13 +13,23 @@ from support import PROJECT, invoke
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.schemas import write_schemas
 
+#: Where the development build is served (SITEURL in pelicanconf.py).
+SITE = "http://localhost:8000/"
+
 
 class Page(HTMLParser):
-    """The parts of a page the tests look at: text, links, ids, headings."""
+    """The parts of a page the tests look at: text, links, ids, headings.
 
-    def __init__(self, html: str) -> None:
+    Pages link relatively (``../neighbourhoods/``); ``links`` holds each link resolved
+    against the address the page is served at, as a browser follows it, and
+    ``raw_links`` the attribute as written.
+    """
+
+    def __init__(self, html: str, base: str = SITE) -> None:
         super().__init__(convert_charrefs=True)
+        self.base = base
         self.links: list[str] = []
+        self.raw_links: list[str] = []
         self.ids: set[str] = set()
         self.headings: list[tuple[str, str]] = []
         self._heading: str | None = None
@@ -29,7 +40,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "a" and values.get("href"):
-            self.links.append(values["href"] or "")
+            self.raw_links.append(values["href"] or "")
+            self.links.append(urljoin(self.base, values["href"] or ""))
         if values.get("id"):
             self.ids.add(values["id"] or "")
         if tag in {"h1", "h2", "h3", "h4"}:
@@ -53,7 +65,7 @@ class Page(HTMLParser):
 def page(output: Path, url: str) -> Page:
     path = output / url.strip("/") / "index.html" if not url.endswith(".html") else output / url
     assert path.exists(), f"{url} was not written"
-    return Page(path.read_text(encoding="utf-8"))
+    return Page(path.read_text(encoding="utf-8"), urljoin(SITE, url.lstrip("/")))
 
 
 @pytest.fixture(scope="module")

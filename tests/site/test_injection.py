@@ -9,11 +9,13 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import lxml.html
 import pytest
 import yaml
 from support import MINI, build
+from support.pages import page_address
 
 from neighbourhood_policing.markup import plain_text, render_markdown, sanitise
 
@@ -78,6 +80,9 @@ class _Auditor(HTMLParser):
     def _theme_search(self, tag: str, values: dict[str, str | None]) -> bool:
         """The theme's search forms and their controls (and the search page's own buttons)."""
         if tag == "form":
+            # Pages link relatively: the action is where the form goes from this page.
+            action = urljoin(page_address(self.name), values.get("action") or "")
+            values = {**values, "action": action}
             self._in_search_form = all(values.get(k) == v for k, v in SEARCH_FORM.items())
             return self._in_search_form
         if tag not in SEARCH_CONTROLS or "formaction" in values:

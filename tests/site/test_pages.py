@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 from support import MINI, PROJECT, build
-from support.pages import NOT_FOUND, page_types, url_path
+from support.pages import NOT_FOUND, page_types, served, url_path
 
+from neighbourhood_policing.filters import FILTERS
 from neighbourhood_policing.settings import pelican_settings
 
 SETTINGS = pelican_settings(PROJECT / "pelicanconf.py")
@@ -31,12 +32,24 @@ def html_pages(root: Path) -> list[Path]:
     return sorted(root.rglob("*.html"))
 
 
-def parse(path: Path):
-    return lxml_html.fromstring(path.read_bytes())
+def parse(path: Path, rel: str | None = None):
+    """A built page; with ``rel`` (its path in the output), links resolved at its address."""
+    doc = lxml_html.fromstring(path.read_bytes())
+    return doc if rel is None else served(doc, rel)
 
 
 @pytest.fixture(scope="module")
 def pages(sample_output: Path) -> dict[str, object]:
+    return {
+        rel: parse(p, rel)
+        for p in html_pages(sample_output)
+        for rel in [p.relative_to(sample_output).as_posix()]
+    }
+
+
+@pytest.fixture(scope="module")
+def raw_pages(sample_output: Path) -> dict[str, object]:
+    """The pages with their links as written (``#main``, ``../``)."""
     return {p.relative_to(sample_output).as_posix(): parse(p) for p in html_pages(sample_output)}
 
 
@@ -132,8 +145,8 @@ def test_one_h1_and_headings_in_order(pages: dict) -> None:
             assert after <= before + 1, f"{rel}: h{before} is followed by h{after}"
 
 
-def test_landmarks_and_skip_link_first(pages: dict) -> None:
-    for rel, doc in pages.items():
+def test_landmarks_and_skip_link_first(raw_pages: dict) -> None:
+    for rel, doc in raw_pages.items():
         body = doc.find("body")
         focusable = body.xpath(".//a[@href] | .//button | .//input | .//select | .//textarea")
         first = focusable[0]
@@ -232,7 +245,7 @@ def test_pagination_links_are_numbered_and_marked(sample_output: Path) -> None:
     second = sample_output / "updates/page/2/index.html"
     if not second.is_file():
         pytest.fail("the sample site should have enough updates for a second page of /updates/")
-    doc = parse(second)
+    doc = parse(second, "updates/page/2/index.html")
     nav = doc.xpath("//nav[@class='pagination']")[0]
     current = nav.xpath(".//a[@aria-current='page']")
     assert [" ".join(a.text_content().split()) for a in current] == ["Page 2"]
@@ -247,7 +260,7 @@ def test_an_areas_update_list_paginates(tmp_path: Path) -> None:
         PAGINATED_TEMPLATES={**SETTINGS["PAGINATED_TEMPLATES"], "area_updates": 1},
     )
     base = "neighbourhoods/alpha/updates/"
-    second = parse(output / base / "page/2/index.html")
+    second = parse(output / base / "page/2/index.html", f"{base}page/2/index.html")
     assert second.findtext(".//title").startswith("Updates from Alpha Town (page 2) — ")
     nav = second.xpath("//nav[@class='pagination']")[0]
     assert nav.xpath(".//a[@rel='prev']/@href") == [f"{SITEURL}/{base}"]
@@ -261,6 +274,7 @@ def test_subscription_components_say_what_each_link_gives() -> None:
     from jinja2 import Environment, FileSystemLoader
 
     env = Environment(loader=FileSystemLoader(PROJECT / "theme/templates"), autoescape=True)
+    env.filters.update(FILTERS)
     feeds = {"rss": "https://example.org/l.rss", "atom": "https://example.org/l.atom"}
     calendar = "https://example.org/l.ics"
     template = env.from_string(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 from support import MINI, PROJECT, build
+from support.pages import served
 
 from neighbourhood_policing import urls
 from neighbourhood_policing.engagement import extend_form_action, form_action_sources
@@ -24,7 +25,8 @@ BUDGET_BYTES = 50 * 1024
 
 
 def page(output: Path, rel: str) -> html.HtmlElement:
-    return html.fromstring((output / rel / "index.html").read_bytes())
+    """A built page, its links resolved at its address (pages link relatively)."""
+    return served(html.fromstring((output / rel / "index.html").read_bytes()), f"{rel}/index.html")
 
 
 def epoch(day: dt.date) -> str:
@@ -66,7 +68,9 @@ def test_every_area_has_a_have_your_say_page_linked_from_its_page_and_updates(
     index = page(sample_output, "have-your-say")
     assert len(index.xpath("//section[@id='choose-area']//li/a")) == len(areas)
     update = next((sample_output / "neighbourhoods/ludlow/updates").glob("*/index.html"))
-    doc = html.fromstring(update.read_bytes())
+    doc = served(
+        html.fromstring(update.read_bytes()), update.relative_to(sample_output).as_posix()
+    )
     assert doc.xpath("//main//a[contains(., 'Have your say')]/@href") == [
         "http://localhost:8000/neighbourhoods/ludlow/have-your-say/"
     ]

@@ -102,3 +102,33 @@ def test_import_make_targets_call_the_invoke_tasks() -> None:
         re.M,
     )
     assert re.search(r"^import-crime: setup\n\t\$\(BIN\)/invoke import-crime$", text, re.M)
+
+
+def test_each_pull_request_gets_a_preview_at_its_own_address() -> None:
+    workflow = load("preview.yml")
+    assert list(workflow["on"]) == ["pull_request"]
+    # Minimal: read the code, write only the pull request's comment.
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    (job,) = workflow["jobs"].values()
+    # Forks get no secrets: only branches of this repository are deployed.
+    assert "head.repo.full_name == github.repository" in job["if"]
+    # The build uses the preview's address as SITEURL (publishconf.py reads it).
+    siteurl = job["env"]["SITEURL"]
+    assert siteurl.startswith("https://pr-${{ github.event.pull_request.number }}--")
+    assert siteurl.endswith(".netlify.app")
+    assert runs(workflow) == ["make build-publish"]
+    deploy = next(s for s in steps(workflow) if s.get("uses", "").startswith("nwtgck/"))
+    assert deploy["with"]["publish-dir"] == "output"
+    assert deploy["with"]["alias"] == "pr-${{ github.event.pull_request.number }}"
+    assert deploy["with"]["production-deploy"] is False
+    assert set(deploy["env"].values()) == {
+        "${{ secrets.NETLIFY_AUTH_TOKEN }}",
+        "${{ secrets.NETLIFY_SITE_ID }}",
+    }
+    # One comment, updated on every push (a sticky comment keyed by its header).
+    comment = next(s for s in steps(workflow) if "sticky-pull-request-comment" in s.get("uses", ""))
+    assert comment["with"]["header"] == "preview"
+    assert "${{ env.SITEURL }}" in comment["with"]["message"]
+    text = (WORKFLOWS / "preview.yml").read_text("utf-8")
+    assert not re.search(r"(?i)(token|secret|password)\s*[:=]\s*['\"]?[a-z0-9_-]{16,}", text)
+    assert (PROJECT / "docs/previews.md").is_file()

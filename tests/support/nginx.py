@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import free_port
 
-__all__ = ["NGINX", "free_port", "start_nginx"]
+__all__ = ["NGINX", "free_port", "serve_in_folder", "start_nginx"]
 
 #: Debian's nginx (installed by `make setup-test`).
 NGINX = "/usr/sbin/nginx"
@@ -61,3 +63,29 @@ http {{
                     f"nginx did not start: {log.read_text(errors='replace')}"
                 ) from None
             time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def serve_in_folder(prefix: Path, port: int, output: Path, folder: str) -> Iterator[None]:
+    """nginx serving ``output`` at ``/<folder>/`` only, as a GitHub Pages project site is.
+
+    Nothing else answers (``/`` gives an empty 204 so the start-up check can see nginx
+    is up), so a link that climbs above the folder, or starts at ``/``, is a 404.
+    """
+    snippet = prefix / "folder.conf"
+    snippet.write_text(
+        f"""charset utf-8;
+location = / {{ return 204; }}
+location ^~ /{folder}/ {{
+    alias {output}/;
+    error_page 404 /{folder}/404.html;
+}}
+""",
+        encoding="utf-8",
+    )
+    process = start_nginx(prefix, port, prefix / "empty-root", snippet)
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

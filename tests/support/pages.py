@@ -58,3 +58,29 @@ def url_path(rel: str) -> str:
     if rel.endswith("/index.html"):
         return "/" + rel[: -len("index.html")]
     return "/" + rel
+
+
+#: Where the development build is served (SITEURL in pelicanconf.py).
+DEV_SITEURL = "http://localhost:8000"
+
+
+def page_address(rel: str, siteurl: str = DEV_SITEURL) -> str:
+    """The address a browser shows for the output file ``rel`` of a site at ``siteurl``."""
+    return siteurl.rstrip("/") + url_path(rel)
+
+
+def served(doc, rel: str, siteurl: str = DEV_SITEURL):
+    """An lxml page with every link resolved as a browser would at the page's address.
+
+    Pages link relatively (``../neighbourhoods/``), so what a link leads to depends on
+    where the page is; tests that check where links go look at this.
+    """
+    doc.make_links_absolute(page_address(rel, siteurl), resolve_base_href=False)
+    return doc
+
+
+def served_page(output: Path, rel: str, siteurl: str = DEV_SITEURL):
+    """The built page ``output/rel`` parsed with lxml, its links resolved at its address."""
+    from lxml import html
+
+    return served(html.fromstring((output / rel).read_bytes()), rel, siteurl)
