@@ -36,7 +36,7 @@ from pelican.paginator import Page as ListPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from .files import write_atomic
+from .files import LinkTo, write_atomic
 from .settings import PROJECT
 from .site import AreaRecord, Site, UpdateInfo
 
@@ -46,7 +46,7 @@ _MISSING = "(missing)"
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
      "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
-     "THEME", "BUILD_CACHE_DIR"}
+     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO"}
 )  # fmt: skip
 
 
@@ -330,6 +330,8 @@ class BuildCache:
         self.digester = Digester(root)
         self._names: dict[str, frozenset[str] | None] = {}
         self._shallow: dict[str, tuple[AreaRecord, str]] = {}
+        self._sorted: dict[str, tuple[str, ...]] = {}
+        self._last: dict[str, tuple[Any, str]] = {}
         digester = self.digester
         digester.handlers = [
             (Content, self._content),
@@ -461,13 +463,22 @@ class BuildCache:
         return self._names[name]
 
     def key(self, template: Template, context: dict[str, Any]) -> str | None:
-        names = self.names(template.environment, template.name)
+        name_of = template.name or ""
+        names = self._sorted.get(name_of)
         if names is None:
-            return None
-        parts = [template.name or "", str(context.get("output_file"))]
+            found = self.names(template.environment, template.name)
+            if found is None:
+                return None
+            names = self._sorted[name_of] = tuple(sorted(found))
+        parts = [name_of, str(context.get("output_file"))]
         globals_ = template.environment.globals
+        # Most variables are the same object on every page (settings, the site, lists):
+        # the digest of the value a name had on the page before is used again while the
+        # name still holds that very object (the digester's own memo has the same rule).
+        last = self._last
+        digest = self.digester.digest
         try:
-            for name in sorted(names):
+            for name in names:
                 if name in context:
                     value = context[name]
                 elif name in globals_:
@@ -475,7 +486,13 @@ class BuildCache:
                 else:
                     parts += [name, _MISSING]
                     continue
-                parts += [name, self.digester.digest(value)]
+                seen = last.get(name)
+                if seen is not None and seen[0] is value:
+                    parts += [name, seen[1]]
+                    continue
+                made = digest(value)
+                last[name] = (value, made)
+                parts += [name, made]
         except Uncacheable:
             return None
         return _hash(*parts)
@@ -490,14 +507,16 @@ class BuildCache:
 
     def files(
         self, items: Iterable[tuple[str, str | None, Callable[[], bytes | str]]]
-    ) -> Iterable[tuple[str, bytes | str]]:
-        """(path, data) for each (path, key, render): the last good build's bytes when the
-        key is the same, else rendered now (and recorded)."""
+    ) -> Iterable[tuple[str, bytes | str | LinkTo]]:
+        """(path, data) for each (path, key, render): the last good build's file to link
+        (``LinkTo``) when the key is the same, else rendered now (and recorded)."""
         for rel, key, render in items:
-            data = self.outputs.reuse(rel, key) if key is not None else None
-            if data is None:
-                data = render()
-                if key is not None:
-                    payload = data.encode("utf-8") if isinstance(data, str) else data
-                    self.outputs.record(rel, key, payload)
+            source = self.outputs.reuse_path(rel, key) if key is not None else None
+            if source is not None:
+                yield rel, LinkTo(source)
+                continue
+            data = render()
+            if key is not None:
+                payload = data.encode("utf-8") if isinstance(data, str) else data
+                self.outputs.record(rel, key, payload)
             yield rel, data

@@ -7,6 +7,7 @@ Each file is parsed once, on first use, and kept: the link checker and the
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -215,9 +216,15 @@ class Output:
     def files(self) -> list[str]:
         """Every file in the output, as a path relative to it (sorted)."""
         if self._files is None:
-            self._files = sorted(
-                p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
-            )
+            found: list[str] = []
+            top = str(self.folder)
+            for folder, _dirs, names in os.walk(top):
+                prefix = os.path.relpath(folder, top).replace(os.sep, "/")
+                prefix = "" if prefix == "." else prefix + "/"
+                found += [
+                    prefix + name for name in names if os.path.isfile(os.path.join(folder, name))
+                ]
+            self._files = sorted(found)
             self._file_set = set(self._files)
             self._dirs = {posixpath.dirname(f) for f in self._files}
             for folder in list(self._dirs):

@@ -46,6 +46,7 @@ class LoadMemo:
         self._old: dict[tuple[str, ...], Any] = {}
         self._new: dict[tuple[str, ...], Any] = {}
         self.hits = 0
+        self._rules: tuple[PrivacyRules, str] | None = None
         if path is None:
             return
         try:
@@ -63,14 +64,14 @@ class LoadMemo:
             self._old = stored["answers"]
 
     @classmethod
-    def for_build(cls, settings: Mapping[str, Any]) -> LoadMemo:
-        """The memory of the builds into this output, or none outside a cached build."""
+    def for_build(cls, settings: Mapping[str, Any], name: str = FILE_NAME) -> LoadMemo:
+        """The memory ``name`` of the builds into this output (none outside a cached build)."""
         cache = settings.get("BUILD_CACHE")
         folder = settings.get("BUILD_CACHE_DIR")
         outputs = getattr(cache, "outputs", None)
         if outputs is None or not folder:
             return cls()
-        return cls(Path(folder) / FILE_NAME, str(outputs.fingerprint))
+        return cls(Path(folder) / name, str(outputs.fingerprint))
 
     def _answer(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
         if key in self._new:
@@ -99,9 +100,15 @@ class LoadMemo:
 
     def privacy(self, text: str, rules: PrivacyRules) -> list[Finding]:
         """``list(privacy.scan(text, rules))``."""
+        if self._rules is None or self._rules[0] is not rules:
+            self._rules = (rules, _rules_key(rules))
         return self._answer(
-            ("privacy", _sha(text), _rules_key(rules)), lambda: list(scan(text, rules))
+            ("privacy", _sha(text), self._rules[1]), lambda: list(scan(text, rules))
         )
+
+    def remember(self, kind: str, text: str, make: Callable[[], Any]) -> Any:
+        """``make()``, a pure function of ``text``, answered from memory when known."""
+        return self._answer((kind, _sha(text)), make)
 
     def save(self) -> None:
         """Keep this load's answers (only those: the memory never outgrows the site)."""
