@@ -26,7 +26,6 @@ import io
 import logging
 import os
 import pickle
-import shutil
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from typing import Any
 from jinja2 import Template
 from pelican.writers import Writer
 
-from neighbourhood_policing.files import write_atomic
+from neighbourhood_policing.files import link_atomic, write_atomic
 from neighbourhood_policing.incremental import BuildCache
 
 logger = logging.getLogger(__name__)
@@ -125,19 +124,19 @@ class CachingWriter(Writer):
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         link = self.links.pop(os.path.abspath(filename), None)
-        handle = super()._open_w(filename, encoding, override=override)
         if link is None:
-            return handle
-        handle.close()
+            return super()._open_w(filename, encoding, override=override)
         rel, source = link
-        if os.path.abspath(handle.name) != os.path.abspath(filename):  # not written: skipped
+        if filename in self._overridden_files or (
+            filename in self._written_files and not override
+        ):  # Pelican skips or refuses this write: let it say so, and make the page afresh
             self.settings["BUILD_CACHE"].outputs.unlink(rel)
-            return io.StringIO()
-        os.unlink(filename)
-        try:
-            os.link(source, filename)
-        except OSError:
-            shutil.copy2(source, filename)
+            return super()._open_w(filename, encoding, override=override)
+        # What Pelican's own _open_w records, without creating a file that is then linked over.
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        link_atomic(source, Path(filename))
         return io.StringIO()  # what Pelican writes (nothing) goes nowhere
 
 

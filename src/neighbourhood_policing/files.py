@@ -81,7 +81,15 @@ class LinkTo(NamedTuple):
 
 def link_atomic(source: Path, path: Path) -> None:
     """``path`` as a hard link to ``source`` (a copy where links are not possible),
-    put in place with a rename like ``write_atomic``."""
+    put in place with a rename like ``write_atomic`` when ``path`` already exists."""
+    try:
+        os.link(source, path)  # a new file in a new output: one call
+        return
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+    except OSError:
+        pass  # it exists already, or this file system cannot link: below
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
     temporary.unlink(missing_ok=True)
