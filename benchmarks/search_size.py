@@ -91,6 +91,10 @@ def main() -> None:
     parser.add_argument("--areas", type=int, default=0, help="synthetic areas (0: the sample site)")
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument(
+        "--per-shard", type=int, default=0,
+        help="areas per shard of the index (SEARCH_AREAS_PER_SHARD; 0: the default)",
+    )  # fmt: skip
+    parser.add_argument(
         "--query", help="what to search for (default: speeding; patrols for synthetic content)"
     )
     args = parser.parse_args()
@@ -110,7 +114,10 @@ def main() -> None:
                 PROJECT / "pelicanconf.py",
                 content_root=root,
                 output=output,
-                overrides={"SITEURL": url},
+                overrides={
+                    "SITEURL": url,
+                    **({"SEARCH_AREAS_PER_SHARD": args.per_shard} if args.per_shard else {}),
+                },
             )
             print(f"built in {time.perf_counter() - began:.0f} s")
             pages = sum(1 for _ in output.rglob("*.html"))

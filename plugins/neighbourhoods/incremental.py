@@ -5,8 +5,11 @@ a stand-in for the template whose ``render`` first works out the page's key: the
 digests of every variable the template and the templates it extends, includes and
 imports can read (found with Jinja's own ``meta`` analysis), taken from the page's
 context or the environment's globals. When the last good build made the same file from
-the same key, its bytes are used. See ``neighbourhood_policing.incremental`` for what
-each digest covers.
+the same key (and it still has the size and time it had then), the page is a hard link
+to that file: nothing is rendered, read or written. The checks hash every page of the
+new output, and the build runner compares the linked ones with the record
+(``OutputCache.stale_links``). See ``neighbourhood_policing.incremental`` for what each
+digest covers.
 
 A page that must be made is not rendered at once: Pelican writes an empty file and the
 job is kept. On ``finalized`` (the neighbourhoods plugin's receiver runs before every
@@ -19,6 +22,7 @@ its path and dates, and the checks run after Pelican.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -30,7 +34,7 @@ from typing import Any
 from jinja2 import Template
 from pelican.writers import Writer
 
-from neighbourhood_policing.files import write_atomic
+from neighbourhood_policing.files import link_atomic, write_atomic
 from neighbourhood_policing.incremental import BuildCache
 
 logger = logging.getLogger(__name__)
@@ -59,20 +63,29 @@ class Deferred:
 
 
 class _CachedTemplate:
-    def __init__(self, template: Template, cache: BuildCache, deferred: Deferred | None,
-                 shared: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        template: Template,
+        cache: BuildCache,
+        deferred: Deferred | None,
+        writer: CachingWriter,
+        shared: dict[str, Any] | None = None,
+    ) -> None:
         self.template = template
         self.cache = cache
         self.deferred = deferred
+        self.writer = writer
         self.shared = shared
 
     def render(self, context: dict[str, Any]) -> str:
         rel = str(context.get("output_file") or "")
         key = self.cache.key(self.template, context) if rel else None
         if key is not None:
-            data = self.cache.outputs.reuse(rel, key)
-            if data is not None:
-                return data.decode("utf-8")
+            source = self.cache.outputs.reuse_path(rel, key)
+            if source is not None:
+                # Pelican opens the page next: the writer links the old file there.
+                self.writer.links[_target(self.writer.output_path, rel)] = (rel, source)
+                return ""
         if self.deferred is not None and rel:
             path = str(self.deferred.output / rel)
             self.deferred.jobs.append(_Job(self.template, context, path, rel, key, self.shared))
@@ -83,8 +96,21 @@ class _CachedTemplate:
         return text
 
 
+def _target(output: str, rel: str) -> str:
+    return os.path.abspath(os.path.join(output, rel))
+
+
 class CachingWriter(Writer):
-    """Pelican's writer, reusing each page the last good build made from the same inputs."""
+    """Pelican's writer, reusing each page the last good build made from the same inputs.
+
+    A reused page is a hard link to the last good build's file (no bytes read or
+    written); where the file system cannot link, its bytes are copied.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Pages to link instead of write: target path -> (page, the old file).
+        self.links: dict[str, tuple[str, Path]] = {}
 
     def write_file(self, name: Any, template: Template, context: dict[str, Any], *args: Any,
                    **kwargs: Any) -> Any:  # fmt: skip
@@ -93,8 +119,25 @@ class CachingWriter(Writer):
             deferred = self.settings.get("BUILD_DEFERRED")
             if not isinstance(deferred, Deferred):
                 deferred = None
-            template = _CachedTemplate(template, cache, deferred, context)  # type: ignore[assignment]
+            template = _CachedTemplate(template, cache, deferred, self, context)  # type: ignore[assignment]
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        link = self.links.pop(os.path.abspath(filename), None)
+        if link is None:
+            return super()._open_w(filename, encoding, override=override)
+        rel, source = link
+        if filename in self._overridden_files or (
+            filename in self._written_files and not override
+        ):  # Pelican skips or refuses this write: let it say so, and make the page afresh
+            self.settings["BUILD_CACHE"].outputs.unlink(rel)
+            return super()._open_w(filename, encoding, override=override)
+        # What Pelican's own _open_w records, without creating a file that is then linked over.
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        link_atomic(source, Path(filename))
+        return io.StringIO()  # what Pelican writes (nothing) goes nowhere
 
 
 def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:

@@ -16,6 +16,7 @@ from neighbourhood_policing import filters, urls
 from neighbourhood_policing.files import site_path
 from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.loading import load_site
+from neighbourhood_policing.loading.memo import LoadMemo
 from neighbourhood_policing.markup import sanitise
 from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.problems import ContentError
@@ -24,6 +25,9 @@ from neighbourhood_policing.site import AreaRecord, Site, built_pages
 
 from .incremental import CachingWriter, Deferred, run_deferred
 from .reader import MarkdownReader
+
+#: The setting holding the memory of sanitised HTML (see on_content_object).
+MARKUP_MEMO = "MARKUP_MEMO"
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +59,7 @@ def on_initialized(pelican: Pelican) -> None:
     settings["STATIC_PATHS"] += [p for p in site.update_sources() if p not in photo_dirs]
     if isinstance(settings.get("BUILD_CACHE"), BuildCache):
         settings["BUILD_DEFERRED"] = Deferred(Path(settings["OUTPUT_PATH"]))
+    settings[MARKUP_MEMO] = LoadMemo.for_build(settings, "markup.pickle")
     settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
 
@@ -77,13 +82,17 @@ def on_article_context(generator: ArticlesGenerator, metadata: dict[str, Any]) -
 
 
 def on_content_object(instance: Any) -> None:
-    """Clean the HTML of every update and page against the allow-list."""
+    """Clean the HTML of every update and page against the allow-list (a pure function
+    of the HTML, so answered from the last build's memory where the HTML is the same)."""
+    settings = getattr(instance, "settings", None) or {}
+    memo = settings.get(MARKUP_MEMO) or LoadMemo()
     content = getattr(instance, "_content", None)
     if content:
-        instance._content = sanitise(content)
+        instance._content = memo.remember("sanitise", content, lambda: sanitise(content))
     summary = instance.metadata.get("summary") if hasattr(instance, "metadata") else None
     if summary:
-        instance.metadata["summary"] = sanitise(str(summary))
+        text = str(summary)
+        instance.metadata["summary"] = memo.remember("sanitise", text, lambda: sanitise(text))
         # Pelican keeps its own copy and writes it back over the metadata later.
         instance._summary = instance.metadata["summary"]
 
@@ -118,6 +127,9 @@ def on_finalized(pelican: Pelican) -> None:
     cache, deferred = settings.get("BUILD_CACHE"), settings.get("BUILD_DEFERRED")
     if isinstance(cache, BuildCache) and isinstance(deferred, Deferred):
         run_deferred(cache, deferred, workers(settings))
+    memo = settings.get(MARKUP_MEMO)
+    if isinstance(memo, LoadMemo):
+        memo.save()
 
 
 def workers(settings: dict[str, Any]) -> int:

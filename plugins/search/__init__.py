@@ -4,8 +4,10 @@
   area, type and category lists come from the site model).
 * On ``finalized``, when every page has been written and before the checks run,
   Pagefind (through its Python API, no Node.js) indexes the output folder and the
-  priorities and events of the site model (``neighbourhoods.search``), and writes its
-  bundle into ``/pagefind/``. Each file of it is announced with ``content_written``.
+  priorities and events of the site model, in shards by area
+  (``neighbourhood_policing.search_bundle``; unchanged shards come from the build
+  cache), and writes the bundle into ``/pagefind/``. Each file of it is announced
+  with ``content_written``.
 
 Templates see ``SEARCH_PAGE_URL`` (``search/``; undefined when this plugin is off, so
 the header search box disappears with it) and the function ``search_sort_key``.
@@ -14,13 +16,22 @@ the header search box disappears with it) and the function ``search_sort_key``.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from neighbourhood_policing.files import SettingsError
-from neighbourhood_policing.search import SEARCH_PAGE, TYPES, site_records, sort_key, write_index
+from neighbourhood_policing.incremental import enabled
+from neighbourhood_policing.search import SEARCH_PAGE, TYPES, site_records, sort_key
+from neighbourhood_policing.search_bundle import (
+    AREAS_PER_SHARD,
+    shard_count,
+    shard_folder,
+    shard_numbers,
+    write_index,
+)
 
 __all__ = ["register"]
 
@@ -43,6 +54,7 @@ class SearchGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         site = self.settings["SITE_MODEL"]
+        shards = shard_numbers(site.areas, _count(self.settings))
         writer.write_file(
             f"{SEARCH_PAGE}/index.html",
             self.get_template("search"),
@@ -53,7 +65,15 @@ class SearchGenerator(Generator):
             search_areas=site.areas_by_name(),
             search_types=TYPES,
             search_categories=sorted(c.name for c, _ in self.context.get("categories", [])),
+            search_shards=[shard_folder(n) for n in shards[1:]],
         )
+
+
+def _count(settings: dict[str, Any]) -> int:
+    """How many shards the index has (SEARCH_AREAS_PER_SHARD areas in each)."""
+    site = settings["SITE_MODEL"]
+    per_shard = int(settings.get("SEARCH_AREAS_PER_SHARD") or AREAS_PER_SHARD)
+    return shard_count(len(site.areas), per_shard)
 
 
 def get_generators(pelican: Any) -> type[Generator]:
@@ -65,8 +85,16 @@ def on_finalized(pelican: Any) -> None:
     site = pelican.settings.get("SITE_MODEL")
     if site is None:
         return
+    # Shards made before are reused from the build cache, as pages are (not when the
+    # build is told to be cold: INCREMENTAL = False or NO_BUILD_CACHE).
+    cache_dir = pelican.settings.get("BUILD_CACHE_DIR") if enabled(pelican.settings) else None
     try:
-        result = write_index(pelican.output_path, site_records(site))
+        result = write_index(
+            pelican.output_path,
+            site_records(site),
+            count=_count(pelican.settings),
+            cache=Path(cache_dir) / "search" if cache_dir else None,
+        )
     except Exception as exc:  # Pagefind runs as a separate program; say what failed
         raise SearchIndexError(
             f"search index: Pagefind could not index {pelican.output_path} ({exc}). "
@@ -75,9 +103,12 @@ def on_finalized(pelican: Any) -> None:
     for path in result.files:
         signals.content_written.send(str(path), context={})
     logger.info(
-        "Search: indexed %d pages and %d priorities and events (%d KB of index)",
+        "Search: %d pages and %d priorities and events in %d shards, %d indexed now "
+        "(%d KB of index)",
         result.pages,
         result.records,
+        result.shards,
+        result.indexed_shards,
         result.size // 1024,
     )
 

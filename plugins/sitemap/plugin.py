@@ -30,14 +30,23 @@ class Sitemap:
     pages: dict[str, dt.date | None] = field(default_factory=dict)
 
     def add(self, path: str | os.PathLike[str], context: Mapping[str, Any] | None) -> None:
-        absolute = Path(path).resolve()
-        try:
-            rel = absolute.relative_to(self.output).as_posix()
-        except ValueError:
+        rel = self._relative(os.fspath(path))
+        if rel is None:
             return  # written by another build in the same process
         if not rel.endswith(".html") or rel in self.exclude:
             return
         self.pages[rel] = lastmod_for(context)
+
+    def _relative(self, path: str) -> str | None:
+        """The page's path in the output; by text first (a page is announced for every
+        file written, so no look-ups on disk unless the path is not plainly inside)."""
+        folder = str(self.output) + os.sep
+        absolute = os.path.abspath(path)
+        if not absolute.startswith(folder):
+            absolute = os.path.realpath(path)
+            if not absolute.startswith(folder):
+                return None
+        return absolute[len(folder) :].replace(os.sep, "/")
 
     def urls(self) -> list[tuple[str, dt.date | None]]:
         """Absolute URLs (index.html as its folder) with lastmod, sorted by URL."""

@@ -8,9 +8,11 @@ browser) ever sees half a file.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 
@@ -71,13 +73,45 @@ def absolute_url(siteurl: str, path: str) -> str:
     return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
 
 
+class LinkTo(NamedTuple):
+    """A file to put in place as a hard link to ``source`` (the last build's copy)."""
+
+    source: Path
+
+
+def link_atomic(source: Path, path: Path) -> None:
+    """``path`` as a hard link to ``source`` (a copy where links are not possible),
+    put in place with a rename like ``write_atomic`` when ``path`` already exists."""
+    try:
+        os.link(source, path)  # a new file in a new output: one call
+        return
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+    except OSError:
+        pass  # it exists already, or this file system cannot link: below
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copy2(source, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_outputs(
     output: Path | str,
-    files: Iterable[tuple[str, bytes | str]],
+    files: Iterable[tuple[str, bytes | str | LinkTo]],
     announce: Callable[[str], object],
 ) -> int:
     """Write each (path relative to ``output``, data) atomically and announce it.
 
+    ``data`` may be a ``LinkTo``: the file is then a link to the last build's copy.
     ``announce`` is called with each file's full path once it is in place: plugins pass
     a function that sends Pelican's ``content_written`` signal, so the sitemap and the
     checks see every file. Returns how many files were written.
@@ -85,7 +119,10 @@ def write_outputs(
     count = 0
     for rel, data in files:
         path = Path(output) / rel
-        write_atomic(path, data)
+        if isinstance(data, LinkTo):
+            link_atomic(data.source, path)
+        else:
+            write_atomic(path, data)
         announce(str(path))
         count += 1
     return count

@@ -36,17 +36,17 @@ from pelican.paginator import Page as ListPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from .files import write_atomic
+from .files import LinkTo, write_atomic
 from .settings import PROJECT
 from .site import AreaRecord, Site, UpdateInfo
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _MISSING = "(missing)"
 #: Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
      "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
-     "THEME", "BUILD_CACHE_DIR"}
+     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO"}
 )  # fmt: skip
 
 
@@ -184,13 +184,23 @@ class Digester:
 
 @dataclasses.dataclass
 class OutputCache:
-    """Which output files the last good build made from which key (see the module notes)."""
+    """Which output files the last good build made from which key (see the module notes).
+
+    Each entry is (key, SHA-256, size, modification time) of the file as it stood in the
+    output once that build was in place. A page whose key is unchanged is linked from
+    the previous output when its size and time are still those (``reuse_path``): its
+    bytes are not read, but the checks hash every page of the new output anyway, and
+    ``stale_links`` compares those hashes with the record, so a page changed in the
+    output after it was built is caught and the build made again without the cache.
+    """
 
     index_path: Path
     previous_output: Path
     fingerprint: str
-    old: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    old: dict[str, tuple[str, str, int, int]] = dataclasses.field(default_factory=dict)
     new: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    #: Pages taken from the previous output by hard link: page -> its recorded SHA-256.
+    linked: dict[str, str] = dataclasses.field(default_factory=dict)
     reused: int = 0
     made: int = 0
 
@@ -211,10 +221,22 @@ class OutputCache:
             cache.old = stored["files"]
         return cache
 
-    def reuse(self, rel: str, key: str) -> bytes | None:
-        """The previous build's bytes for ``rel`` when they were made from ``key``."""
+    def _unchanged(self, rel: str, key: str) -> tuple[str, str, int, int] | None:
         entry = self.old.get(rel)
         if entry is None or entry[0] != key:
+            return None
+        try:
+            stat = os.stat(self.previous_output / rel)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (entry[2], entry[3]):
+            return None
+        return entry
+
+    def reuse(self, rel: str, key: str) -> bytes | None:
+        """The previous build's bytes for ``rel`` when they were made from ``key``."""
+        entry = self._unchanged(rel, key)
+        if entry is None:
             return None
         try:
             data = (self.previous_output / rel).read_bytes()
@@ -222,9 +244,41 @@ class OutputCache:
             return None
         if hashlib.sha256(data).hexdigest() != entry[1]:
             return None
-        self.new[rel] = entry
+        self.new[rel] = (entry[0], entry[1])
         self.reused += 1
         return data
+
+    def reuse_path(self, rel: str, key: str) -> Path | None:
+        """The previous build's file for ``rel``, to link, when it was made from ``key``
+        and still has the size and time it had then (its hash is checked later)."""
+        entry = self._unchanged(rel, key)
+        if entry is None:
+            return None
+        self.new[rel] = (entry[0], entry[1])
+        self.linked[rel] = entry[1]
+        self.reused += 1
+        return self.previous_output / rel
+
+    def unlink(self, rel: str) -> None:
+        """``rel`` was not linked after all: it is made afresh."""
+        if self.linked.pop(rel, None) is not None:
+            self.new.pop(rel, None)
+            self.reused -= 1
+
+    def stale_links(self, hashes: Mapping[str, str], output: Path) -> list[str]:
+        """Linked pages whose bytes in ``output`` are not those recorded (hashing any
+        that ``hashes``, the checks' hashes of the new output, does not cover)."""
+        stale = []
+        for rel, sha in self.linked.items():
+            found = hashes.get(rel)
+            if found is None:
+                try:
+                    found = hashlib.sha256((output / rel).read_bytes()).hexdigest()
+                except OSError:
+                    found = ""
+            if found != sha:
+                stale.append(rel)
+        return sorted(stale)
 
     def record(self, rel: str, key: str, data: bytes) -> None:
         self.record_hash(rel, key, hashlib.sha256(data).hexdigest())
@@ -234,13 +288,21 @@ class OutputCache:
         self.made += 1
 
     def commit(self) -> None:
-        """Keep this build's record: call only once the build has succeeded and is in place."""
+        """Keep this build's record: call only once the build has succeeded and is in
+        place (the size and time of each file are taken from the output as it is now)."""
+        files: dict[str, tuple[str, str, int, int]] = {}
+        for rel, (key, sha) in self.new.items():
+            try:
+                stat = os.stat(self.previous_output / rel)
+            except OSError:
+                continue
+            files[rel] = (key, sha, stat.st_size, stat.st_mtime_ns)
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         stored = {
             "version": CACHE_VERSION,
             "fingerprint": self.fingerprint,
             "output": str(self.previous_output),
-            "files": self.new,
+            "files": files,
         }
         write_atomic(self.index_path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -267,6 +329,9 @@ class BuildCache:
         self.outputs = outputs
         self.digester = Digester(root)
         self._names: dict[str, frozenset[str] | None] = {}
+        self._shallow: dict[str, tuple[AreaRecord, str]] = {}
+        self._sorted: dict[str, tuple[str, ...]] = {}
+        self._last: dict[str, tuple[Any, str]] = {}
         digester = self.digester
         digester.handlers = [
             (Content, self._content),
@@ -284,8 +349,14 @@ class BuildCache:
         return self.digester.file(root / rel) if root else _MISSING
 
     def _area_shallow(self, record: AreaRecord) -> str:
-        """An area's own content: what an update's page may show of its areas."""
-        return _hash(
+        """An area's own content: what an update's page may show of its areas.
+
+        Asked for by every page of each of the area's updates, so made once per build.
+        """
+        found = self._shallow.get(record.slug)
+        if found is not None and found[0] is record:
+            return found[1]
+        digest = _hash(
             "area",
             record.slug,
             record.area.model_dump_json(),
@@ -293,6 +364,8 @@ class BuildCache:
             *(p.model_dump_json() for p in record.patrols),
             *(e.model_dump_json() for e in record.events),
         )
+        self._shallow[record.slug] = (record, digest)
+        return digest
 
     def _area(self, record: AreaRecord) -> str:
         known = {"slug", "folder", "area", "priorities", "patrols", "events", "shape"}
@@ -390,13 +463,22 @@ class BuildCache:
         return self._names[name]
 
     def key(self, template: Template, context: dict[str, Any]) -> str | None:
-        names = self.names(template.environment, template.name)
+        name_of = template.name or ""
+        names = self._sorted.get(name_of)
         if names is None:
-            return None
-        parts = [template.name or "", str(context.get("output_file"))]
+            found = self.names(template.environment, template.name)
+            if found is None:
+                return None
+            names = self._sorted[name_of] = tuple(sorted(found))
+        parts = [name_of, str(context.get("output_file"))]
         globals_ = template.environment.globals
+        # Most variables are the same object on every page (settings, the site, lists):
+        # the digest of the value a name had on the page before is used again while the
+        # name still holds that very object (the digester's own memo has the same rule).
+        last = self._last
+        digest = self.digester.digest
         try:
-            for name in sorted(names):
+            for name in names:
                 if name in context:
                     value = context[name]
                 elif name in globals_:
@@ -404,7 +486,13 @@ class BuildCache:
                 else:
                     parts += [name, _MISSING]
                     continue
-                parts += [name, self.digester.digest(value)]
+                seen = last.get(name)
+                if seen is not None and seen[0] is value:
+                    parts += [name, seen[1]]
+                    continue
+                made = digest(value)
+                last[name] = (value, made)
+                parts += [name, made]
         except Uncacheable:
             return None
         return _hash(*parts)
@@ -419,14 +507,16 @@ class BuildCache:
 
     def files(
         self, items: Iterable[tuple[str, str | None, Callable[[], bytes | str]]]
-    ) -> Iterable[tuple[str, bytes | str]]:
-        """(path, data) for each (path, key, render): the last good build's bytes when the
-        key is the same, else rendered now (and recorded)."""
+    ) -> Iterable[tuple[str, bytes | str | LinkTo]]:
+        """(path, data) for each (path, key, render): the last good build's file to link
+        (``LinkTo``) when the key is the same, else rendered now (and recorded)."""
         for rel, key, render in items:
-            data = self.outputs.reuse(rel, key) if key is not None else None
-            if data is None:
-                data = render()
-                if key is not None:
-                    payload = data.encode("utf-8") if isinstance(data, str) else data
-                    self.outputs.record(rel, key, payload)
+            source = self.outputs.reuse_path(rel, key) if key is not None else None
+            if source is not None:
+                yield rel, LinkTo(source)
+                continue
+            data = render()
+            if key is not None:
+                payload = data.encode("utf-8") if isinstance(data, str) else data
+                self.outputs.record(rel, key, payload)
             yield rel, data

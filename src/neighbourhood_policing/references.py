@@ -57,10 +57,17 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
             "sites (residents' privacy, and the Content-Security-Policy blocks it): save the "
             "image next to the update and write {static}name.jpg"
         )
+    if target.startswith("/") and not target.startswith("//"):
+        return (
+            f"links to '{target}' from the root of the web server, which breaks when the "
+            "site is served from a folder (a preview, a project site); link to the page's "
+            "file instead, e.g. ({filename}/content/pages/contact.md), or write the full "
+            "address, e.g. https://…"
+        )
     placeholder = _PLACEHOLDER.match(target)
     if placeholder:
         rest = target[placeholder.end() :]
-    elif not target or target.startswith(("#", "/", "?")) or _SCHEME.match(target):
+    elif not target or target.startswith(("#", "?")) or _SCHEME.match(target):
         return None
     else:
         rest = target

@@ -234,6 +234,12 @@ CASES = [
         "write {static}square.jpg instead",
     ),
     (
+        "root-absolute-link",
+        _append(UPDATE, "\nSee [all updates](/updates/) for more.\n"),
+        f"{UPDATE}:9",
+        "breaks when the site is served from a folder",
+    ),
+    (
         "offsite-image",
         _append(UPDATE, "\n![Tracker](https://tracker.example/pixel.gif)\n"),
         f"{UPDATE}:9",

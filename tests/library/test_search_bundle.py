@@ -11,7 +11,7 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from neighbourhood_policing.search import (
+from neighbourhood_policing.search_bundle import (
     SIGNATURE,
     BundleFormatError,
     make_stable,

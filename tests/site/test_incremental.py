@@ -196,6 +196,63 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) ->
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
+
+def test_a_broken_file_is_reported_alike_by_every_build_that_meets_it(site, tmp_path) -> None:
+    """The loader remembers what parsing each file gave, by its bytes: an error too, with
+    its line, so a second build of the same broken file says exactly what the first did."""
+    from neighbourhood_policing.problems import ContentError
+
+    out = tmp_path / "out"
+    build(site, out)
+    text = (site / PRIORITIES).read_text(encoding="utf-8")
+    (site / PRIORITIES).write_text(text + "  - title: [unclosed\n", encoding="utf-8")
+    (site / UPDATE).write_text(
+        (site / UPDATE).read_text(encoding="utf-8") + "\nRing 07700 900123 for details.\n",
+        encoding="utf-8",
+    )
+    said = []
+    for _ in range(2):
+        with pytest.raises(ContentError) as failure:
+            build(site, out)
+        said.append(sorted(map(str, failure.value.problems)))
+    assert said[0] == said[1]
+    assert any(PRIORITIES in line and "YAML" in line for line in said[0]), said[0]
+    assert any(UPDATE in line and "phone" in line for line in said[0]), said[0]
+    (site / PRIORITIES).write_text(text, encoding="utf-8")
+    build(site, out)  # the phone number is a warning: the build goes ahead
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+
+def test_reused_pages_are_links_and_a_page_changed_in_the_output_is_made_again(
+    site, tmp_path, caplog
+) -> None:
+    """Unchanged pages are hard links to the last build's files. A built page changed in
+    place with its size and time kept is not trusted: its hash is checked, the cache
+    thrown away and the site built again."""
+    import os
+
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out)
+    page = out / UPDATE_PAGE
+    before = os.stat(page)
+    EDITS["an update's text"](site.parent / "site")  # alpha's update: its page changes
+    area_page = out / "neighbourhoods/beta/index.html"
+    beta_before = os.stat(area_page)
+    build(site, out)
+    assert os.stat(area_page).st_ino == beta_before.st_ino, "an unchanged page is linked"
+    assert os.stat(out / UPDATE_PAGE).st_ino != before.st_ino, "the edited page is new"
+    data = area_page.read_bytes()
+    stat = os.stat(area_page)
+    area_page.write_bytes(data.replace(b"<main", b"<MAIN", 1))  # same size
+    os.utime(area_page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    build(site, out)
+    assert any("changed after they were built" in r.getMessage() for r in caplog.records)
+    assert area_page.read_bytes() == data
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
 # -- Maps: a boundary is an input of its own area's page and map, and of its neighbours' --
 ALPHA_BOUNDARY = "neighbourhoods/alpha/boundary.geojson"
 BETA_PAGE = "neighbourhoods/beta/index.html"
@@ -324,3 +381,34 @@ def test_an_area_page_with_crime_figures_is_reused_when_nothing_changed(
     build(site, out)
     build(site, out)
     assert reused(caplog)[1] == 0  # crime_chart(area) keeps the area page cacheable
+
+
+def search_shards(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """(shards, shards indexed by this build) from the last build's search message."""
+    for record in reversed(caplog.records):
+        message = record.getMessage()
+        if message.startswith("Search: "):
+            words = message.split()
+            return int(words[words.index("shards,") - 1]), int(words[words.index("indexed") - 1])
+    raise AssertionError("the build said nothing of the search index")
+
+
+def test_an_edit_reindexes_only_its_areas_search_shard_and_equals_a_cold_build(
+    site, tmp_path, caplog
+) -> None:
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out, SEARCH_AREAS_PER_SHARD=1)  # two areas: alpha in shard 0, beta in 1
+    assert search_shards(caplog) == (2, 2)
+    form = lxml_html.fromstring((out / "search/index.html").read_bytes()).get_element_by_id(
+        "search-form"
+    )
+    assert form.get("data-shards") == "pagefind/shard-1/"
+    assert (out / "pagefind/shard-1/pagefind-entry.json").is_file()
+    assert not (out / "pagefind/shard-1/pagefind.js").exists(), "merged shards use shard 0's"
+    EDITS["an update's text"](site)  # an update of alpha's
+    build(site, out, SEARCH_AREAS_PER_SHARD=1)
+    assert search_shards(caplog) == (2, 1)
+    assert manifest(out) == cold(site, tmp_path / "cold", SEARCH_AREAS_PER_SHARD=1)
+    build(site, out, SEARCH_AREAS_PER_SHARD=1)
+    assert search_shards(caplog) == (2, 0)

@@ -11,9 +11,10 @@ are not fetched (the build works offline); ``javascript:``, ``vbscript:`` and
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..problems import Problem
@@ -36,17 +37,21 @@ def check_links(output: Output, files: Iterable[str] | None = None) -> list[Prob
     problems: list[Problem] = []
     names = [f for f in (files or output.files()) if Path(f).suffix.lower() in CHECKED_SUFFIXES]
     for rel in names:
-        for link in _plan(output, rel):
+        for link in map(PlannedLink._make, _plan(output, rel)):
             message = link.message or _target_problem(output, rel, link)
             if message:
                 problems.append(Problem(rel, link.line, None, message))
     return problems
 
 
-@dataclass(frozen=True)
-class PlannedLink:
+class PlannedLink(NamedTuple):
     """One link of a file, as far as the file alone decides: a problem it has in itself
-    (``message``), or the site path it leads to (``path``; None for another site)."""
+    (``message``), or the site path it leads to (``path``; None for another site).
+
+    Kept between builds as a plain tuple with its text interned: most links are the
+    same on every page, so the memory of a national site's links stays small and
+    quick to read.
+    """
 
     url: str
     line: int | None
@@ -55,20 +60,24 @@ class PlannedLink:
     fragment: str
 
 
-def _plan(output: Output, rel: str) -> list[PlannedLink]:
+def _plan(output: Output, rel: str) -> list[tuple[Any, ...]]:
     """The file's links, resolved once per content (kept in the output's memory)."""
     key = (rel, output.content_hash(rel))
     plans = output.memory.plans
     if key not in plans:
-        planned: list[PlannedLink] = []
+        planned: list[tuple[Any, ...]] = []
         seen: set[str] = set()
-        for link in output.document(rel).links:
+        intern = sys.intern
+        for link in output.links(rel):
             if link.url in seen:
                 continue
             seen.add(link.url)
             message = _link_problem(output, link.url)
             path = None if message else _site_path(output, rel, link.url)
-            planned.append(PlannedLink(link.url, link.line, message, path, _fragment(link.url)))
+            fragment = _fragment(link.url)
+            planned.append(
+                (intern(link.url), link.line, message, path and intern(path), intern(fragment))
+            )
         plans[key] = planned
     return plans[key]
 

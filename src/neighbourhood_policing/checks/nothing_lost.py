@@ -135,9 +135,7 @@ def check_nothing_lost(site: Site, output: Output, settings: dict[str, Any]) -> 
     a_to_z = urls.page_path(urls.AREAS_URL)
     # Links to a part of an area's page (the overview map's "#map") do not list the area.
     listed = {
-        output.site_path(link.url, a_to_z)
-        for link in output.document(a_to_z).links
-        if "#" not in link.url
+        output.site_path(link.url, a_to_z) for link in output.links(a_to_z) if "#" not in link.url
     }
     for record in site.areas.values():
         area_file = f"{record.folder}/area.yaml"

@@ -7,6 +7,7 @@ Each file is parsed once, on first use, and kept: the link checker and the
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -52,6 +53,16 @@ class Document:
     ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
     h1: str = ""
+    #: False for a document kept between builds without its links (``slim``): what
+    #: the links were resolved to is in the memory's plans; ``Output.links`` parses
+    #: the file again if the links themselves are wanted.
+    complete: bool = True
+
+    def slim(self) -> Document | None:
+        """This document without its links, for keeping; None when nothing is left."""
+        if not self.ids and not self.h1:
+            return None
+        return Document(self.ids, [], self.h1, complete=False)
 
 
 def _add_url_attributes(document: Document, element: Any, tag: str) -> None:
@@ -205,11 +216,15 @@ class Output:
     def files(self) -> list[str]:
         """Every file in the output, as a path relative to it (sorted)."""
         if self._files is None:
-            self._files = sorted(
-                p.relative_to(self.folder).as_posix()
-                for p in self.folder.rglob("*")
-                if p.is_file()
-            )
+            found: list[str] = []
+            top = str(self.folder)
+            for folder, _dirs, names in os.walk(top):
+                prefix = os.path.relpath(folder, top).replace(os.sep, "/")
+                prefix = "" if prefix == "." else prefix + "/"
+                found += [
+                    prefix + name for name in names if os.path.isfile(os.path.join(folder, name))
+                ]
+            self._files = sorted(found)
             self._file_set = set(self._files)
             self._dirs = {posixpath.dirname(f) for f in self._files}
             for folder in list(self._dirs):
@@ -245,6 +260,18 @@ class Output:
                     self.memory.documents[sha] = known
                 self._documents[rel] = known
         return self._documents[rel]
+
+    def links(self, rel: str) -> list[Link]:
+        """Every link the file makes (parsed again when only a slim document is known)."""
+        document = self.document(rel)
+        if not document.complete:
+            path = self.folder / rel
+            parser = PARSERS.get(path.suffix.lower())
+            text = path.read_text(encoding="utf-8", errors="replace")
+            document = parser(text) if parser else Document()
+            self.memory.documents[self.content_hash(rel)] = document
+            self._documents[rel] = document
+        return document.links
 
     def page_for(self, url_path: str) -> str:
         """The file that serves a site path ('neighbourhoods/' -> neighbourhoods/index.html)."""
@@ -295,7 +322,7 @@ class Output:
             found = self.memory.linked.get(key)
             if found is None:
                 found = set()
-                for link in self.document(rel).links:
+                for link in self.links(rel):
                     path = self.site_path(link.url, rel)
                     if path is not None:
                         found.add(path)

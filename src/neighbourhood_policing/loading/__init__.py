@@ -24,6 +24,7 @@ from ..rules import build_date_from_env
 from ..site import Site
 from .areas import load_areas
 from .context import LoadContext
+from .memo import LoadMemo
 from .reports import load_reports
 from .safety import check_pages, check_symlinks
 from .updates import index_updates, load_updates, parse_header, split_header
@@ -42,6 +43,7 @@ def load_site(
     the force-wide SURVEYS.
     """
     ctx = LoadContext(Path(root), build_date or build_date_from_env(), dict(settings or {}))
+    ctx.memo = LoadMemo.for_build(ctx.settings)
     check_symlinks(ctx)
     load_areas(ctx)
     check_site(ctx.site)  # what needs every boundary at once
@@ -55,4 +57,5 @@ def load_site(
     site.areas = {a.slug: a for a in site.areas_by_name()}
     index_updates(site)
     load_reports(ctx)
+    ctx.memo.save()
     return site

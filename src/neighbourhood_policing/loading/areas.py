@@ -14,7 +14,7 @@ from ..models import FILE_MODELS, Area, CrimeFigures, Event, Patrol, Priority, U
 from ..problems import known_field_names, problems_from_validation
 from ..rules import SLUG_RE
 from ..site import AreaRecord
-from ..yamlfile import ContentFileError, LineMap, load_yaml_file
+from ..yamlfile import ContentFileError, LineMap, read_text
 from . import crosschecks
 from .context import LoadContext, suggest
 from .safety import safe_path
@@ -40,7 +40,7 @@ def load_model(ctx: LoadContext, path: Path, name: str) -> tuple[Any, Any, LineM
     if not safe_path(ctx, path):
         return None
     try:
-        data, lines = load_yaml_file(path)
+        data, lines = ctx.memo.yaml(read_text(path))
     except ContentFileError as exc:
         ctx.problem(path, exc.line, exc.message)
         return None

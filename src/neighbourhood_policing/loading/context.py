@@ -11,10 +11,11 @@ from typing import Any
 from ..files import relative
 from ..problems import Problem, Severity
 from ..site import Site
+from .memo import LoadMemo
 
 
 def suggest(name: str, choices: list[str], n: int = 1) -> str:
-    """"; did you mean 'x'?" for the nearest of ``choices``, or nothing."""
+    """ "; did you mean 'x'?" for the nearest of ``choices``, or nothing."""
     close = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
     if not close:
         return ""
@@ -34,6 +35,8 @@ class LoadContext:
     #: (area slug, file name) pairs that could not be loaded; their errors are reported
     #: once, and references into them are not reported again.
     broken: set[tuple[str, str]] = field(default_factory=set)
+    #: What parsing each file gave the last build, by its bytes (empty outside a build).
+    memo: LoadMemo = field(default_factory=LoadMemo)
 
     def __post_init__(self) -> None:
         self.site = Site(root=self.root, build_date=self.build_date)

@@ -121,7 +121,7 @@ def load_updates(ctx: LoadContext) -> None:
             ctx.problem(path, error[0], error[1])
             continue
         check_references(ctx, path, text)
-        for finding in privacy.scan(text, rules):
+        for finding in ctx.memo.privacy(text, rules):
             ctx.problem(path, finding.line, finding.message, severity="warning")
         try:
             meta = UpdateMeta.model_validate(raw)

@@ -13,6 +13,7 @@ import logging
 import os
 import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -75,10 +76,53 @@ def _swap_in(staging: Path, output: Path, retention: list[str]) -> None:
         kept = output / name
         if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
             os.replace(kept, staging / name)
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent))
     os.replace(output, retired / output.name)
     os.replace(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_later(retired)
+
+
+#: The last build's output, once replaced, waits under this name to be deleted.
+RETIRED_PREFIX = ".retired."
+#: Deletions still running (kept so that each finished one is reaped).
+_REMOVALS: list[subprocess.Popen[bytes]] = []
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete a replaced output in a process of its own: the new site is already in
+    place, and unlinking tens of thousands of files need not hold the build up.
+
+    If the deletion is cut short, the next build into the same folder finishes it.
+    """
+    _REMOVALS[:] = [job for job in _REMOVALS if job.poll() is None]
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        job = subprocess.Popen(
+            [sys.executable, "-c", code, str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _REMOVALS.append(job)
+
+
+def wait_for_removals() -> None:
+    """Wait until every replaced output has been deleted (for tests and tools that
+    measure or list the folder the output is in)."""
+    while _REMOVALS:
+        _REMOVALS.pop().wait()
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Replaced outputs an earlier build did not get to delete (it was stopped)."""
+    running = {str(job.args[-1]) for job in _REMOVALS if job.poll() is None}  # type: ignore[index]
+    for folder in output.parent.glob(f"{RETIRED_PREFIX}{output.name}-*"):
+        if folder.is_dir() and str(folder) not in running:
+            _remove_later(folder)
 
 
 def _output_cache(settings: dict[str, Any], final: Path) -> OutputCache | None:
@@ -118,9 +162,18 @@ def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
     for key, value in memory.plans.items():
         if memory.file_hashes.get(key[0]) == key[1]:
             kept.plans[key] = value
-    kept.documents = {sha: doc for sha, doc in memory.documents.items() if sha in hashes}
+    # Without their links: what they resolve to is in the plans, and a file's links
+    # are parsed again only when its plan is not known (Output.links).
+    for sha, document in memory.documents.items():
+        slim = document.slim() if sha in hashes else None
+        if slim is not None:
+            kept.documents[sha] = slim
     stored = {"fingerprint": outputs.fingerprint, "memory": kept}
     write_atomic(outputs.index_path.with_name("checks.pickle"), pickle.dumps(stored, protocol=5))
+
+
+class StaleCache(Exception):
+    """Pages taken from the last build are not what it recorded (changed since)."""
 
 
 def build_site(
@@ -135,7 +188,30 @@ def build_site(
     Raises ContentError when the content has problems or a check finds something
     missing, and BuildFailed when Pelican or a plugin logged an error; in both cases
     the output folder is left exactly as it was.
+
+    If pages reused from the last build turn out to have been changed in the output
+    since (someone edited a built file), the build cache is thrown away and the site
+    built again from nothing.
     """
+    try:
+        return _build(config, content_root, output, overrides)
+    except StaleCache as exc:
+        logger.warning(
+            "%d page(s) in the output were changed after they were built (%s); "
+            "building again without the build cache",
+            len(exc.args[0]),
+            ", ".join(exc.args[0][:3]),
+        )
+        shutil.rmtree(exc.args[1], ignore_errors=True)
+        return _build(config, content_root, output, overrides)
+
+
+def _build(
+    config: Path | str,
+    content_root: Path | str | None,
+    output: Path | str | None,
+    overrides: dict[str, Any] | None,
+) -> dict[str, Any]:
     from pelican import Pelican
 
     settings = pelican_settings(
@@ -144,6 +220,7 @@ def build_site(
     final = Path(settings["OUTPUT_PATH"])
     _check_output_folder(final, Path(settings["PATH"]))
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(final)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -168,6 +245,9 @@ def build_site(
             raise BuildFailed(errors.messages)
         memory = _parse_memory(outputs)
         problems = check_built_site(staging, settings, memory)
+        stale = outputs.stale_links(memory.file_hashes, staging) if outputs else []
+        if stale:
+            raise StaleCache(stale, settings["BUILD_CACHE_DIR"])
         if problems:
             raise ContentError(problems)
         logger.info("Checks passed: nothing lost, no broken links.")

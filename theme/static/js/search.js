@@ -227,9 +227,21 @@
     }
   }
 
+  /* The index is in shards by area (pagefind/, pagefind/shard-2/, ...): the first is
+     the bundle loaded above, the others are merged into it. */
+  function mergeShards(options) {
+    var shards = (form.getAttribute("data-shards") || "").split(" ").filter(Boolean);
+    return Promise.all(shards.map(function (folder) {
+      return pagefind.mergeIndex(new URL(folder, siteRoot).pathname, options);
+    }));
+  }
+
   function start(module) {
     pagefind = module;
-    return pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 }).then(function () {
+    var options = { baseUrl: siteRoot.pathname, excerptLength: 24 };
+    return pagefind.options(options).then(function () {
+      return mergeShards(options);
+    }).then(function () {
       unavailable.hidden = true;
       form.hidden = false;
       readAddress();

@@ -1,0 +1,492 @@
+"""The search index: Pagefind run over the built pages, in shards that a rebuild reuses.
+
+Pagefind (https://pagefind.app, from PyPI as ``pagefind[bin]``) cannot add one page
+to an index it has written: any change means indexing every page again, which at
+national scale is most of a one-edit rebuild. So the index is split into shards, by
+area: shard 0 is ``/pagefind/`` (the bundle with Pagefind's script and WebAssembly:
+force-wide pages, and the areas that fall in it), shard *n* is ``/pagefind/shard-n/``
+(index files only), and the search page merges them (Pagefind's ``mergeIndex``;
+``theme/static/js/search.js``). An area's pages, priorities and events are in the
+shard :func:`shard_of` its slug gives; how many shards there are follows from the
+number of areas (:func:`shard_count`), so the sample site has one.
+
+Each shard is a pure function of what it indexes: the bytes of its pages (those with
+``data-pagefind-body``), its records, Pagefind's version and settings. That digest
+names the shard in the build cache (``.<output>-cache/search/``); a shard whose digest
+is unchanged is taken from there, so a rebuild after one edit indexes one shard.
+Pagefind writes filter files in an order that changes from run to run;
+:func:`make_stable` puts them in one order, so a shard's bytes depend only on its
+inputs and an incremental build is byte-identical to a cold one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .search import BUNDLE_DIR, EXCLUDE, LANGUAGE, UNUSED, SearchRecord
+
+__all__ = [
+    "SIGNATURE",
+    "BundleFormatError",
+    "IncompleteBundle",
+    "IndexResult",
+    "make_stable",
+    "pagefind_hash",
+    "shard_count",
+    "shard_folder",
+    "shard_of",
+    "shard_of_page",
+    "write_index",
+]
+
+#: Areas per shard, and the most shards: a rebuild indexes about this many areas'
+#: pages, and a first search downloads a few small files from every shard.
+AREAS_PER_SHARD = 125
+MAX_SHARDS = 32
+#: What the merged shards need of a bundle: Pagefind's script, worker and WebAssembly
+#: come from the first shard's bundle.
+PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js", "wasm.en.pagefind")
+#: Marks a page Pagefind indexes (see the templates and ``search.py``).
+BODY_MARK = b"data-pagefind-body"
+#: Bump when the way shards are made changes, so cached shards are not reused.
+SHARD_FORMAT = "1"
+
+
+def shard_count(areas: int, per_shard: int = AREAS_PER_SHARD) -> int:
+    """How many shards an index of ``areas`` areas has (1 up to ``per_shard`` areas)."""
+    return max(1, min(MAX_SHARDS, -(-areas // max(1, per_shard))))
+
+
+def shard_of(slug: str, count: int) -> int:
+    """The shard of an area, from its slug alone (stable as other areas come and go)."""
+    if count <= 1:
+        return 0
+    return int.from_bytes(hashlib.sha256(slug.encode("utf-8")).digest()[:8], "big") % count
+
+
+def shard_of_page(rel: str, count: int) -> int:
+    """The shard of an output page: its area's for ``neighbourhoods/<slug>/…``, else 0."""
+    parts = rel.split("/")
+    if len(parts) > 2 and parts[0] == "neighbourhoods":
+        return shard_of(parts[1], count)
+    return 0
+
+
+def shard_folder(number: int) -> str:
+    """Where a shard's bundle is, from the site root (``pagefind/``, ``pagefind/shard-2/``)."""
+    return f"{BUNDLE_DIR}/" if number == 0 else f"{BUNDLE_DIR}/shard-{number}/"
+
+
+def shard_numbers(slugs: Iterable[str], count: int) -> list[int]:
+    """The shards an index of these areas has: 0, and each shard an area falls in."""
+    return sorted({0, *(shard_of(slug, count) for slug in slugs)})
+
+
+@dataclass
+class IndexResult:
+    pages: int = 0
+    records: int = 0
+    shards: int = 0
+    indexed_shards: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Bytes of the index (the bundle without its JavaScript and WebAssembly)."""
+        return sum(p.stat().st_size for p in self.files if p.suffix not in {".js", ".pagefind"})
+
+
+@dataclass
+class _Shard:
+    number: int
+    pages: list[tuple[str, str]] = field(default_factory=list)  # (page, SHA-256)
+    records: list[SearchRecord] = field(default_factory=list)
+
+    def key(self, version: str) -> str:
+        digest = hashlib.sha256()
+        for part in (
+            SHARD_FORMAT, version, LANGUAGE, *EXCLUDE, str(self.number == 0),
+            *(f"{rel}\0{sha}" for rel, sha in sorted(self.pages)),
+            *(record.html() for record in self.records),
+        ):  # fmt: skip
+            data = part.encode("utf-8")
+            digest.update(len(data).to_bytes(8, "little") + data)
+        return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _indexed_pages(output: Path) -> Iterable[tuple[str, str]]:
+    """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK)."""
+    for folder, dirs, files in os.walk(output):
+        here = Path(folder)
+        rel_folder = here.relative_to(output).as_posix()
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (rel_folder == "." and d == BUNDLE_DIR)
+        )
+        for name in sorted(files):
+            if not name.endswith(".html"):
+                continue
+            data = (here / name).read_bytes()
+            if BODY_MARK in data:
+                rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+                yield rel, hashlib.sha256(data).hexdigest()
+
+
+async def _written(target: Path, timeout: float = 60) -> None:
+    """Wait until Pagefind has finished writing: it answers write_files before the
+    entry file (written last) has its contents."""
+    entry = target / "pagefind-entry.json"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            json.loads(entry.read_text(encoding="utf-8"))
+            return
+        except (OSError, ValueError):
+            if loop.time() > deadline:
+                raise RuntimeError(f"Pagefind did not finish writing {entry}") from None
+            await asyncio.sleep(0.05)
+
+
+#: The scripts of the bundle end with their exports; a cut-off one would break search.
+SCRIPT_ENDINGS = {"pagefind.js": "export{", "pagefind-worker.js": ""}
+
+
+def _check_bundle(folder: Path, primary: bool = True) -> None:
+    """Every file of the bundle must be whole (a cut-off index or script breaks search)."""
+    for name, ending in SCRIPT_ENDINGS.items() if primary else ():
+        script = folder / name
+        tail = script.read_text(encoding="utf-8")[-400:] if script.is_file() else ""
+        if not script.is_file() or (ending and ending not in tail):
+            raise IncompleteBundle(f"Pagefind wrote an incomplete {name}")
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.startswith(".pf_"):
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError) as exc:
+                raise IncompleteBundle(f"Pagefind wrote an incomplete {path.name}: {exc}") from None
+
+
+async def _stop(service: Any) -> None:
+    """End the Pagefind service once it has finished writing.
+
+    The library's own close() kills the process as soon as the last answer arrives,
+    which can leave files of the bundle empty; closing its input lets it finish and
+    exit by itself (killed only if it has not after a minute).
+    """
+    backend = service._backend
+    service._poll_task.cancel()
+    if backend.stdin is not None:
+        backend.stdin.close()
+    try:
+        await asyncio.wait_for(backend.wait(), timeout=60)
+    except TimeoutError:
+        backend.kill()
+        await backend.wait()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Put ``source``'s files at ``target`` (hard links where the file system allows)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            _link_or_copy(path, target / path.relative_to(source))
+
+
+async def _index_shard(service: Any, output: Path, shard: _Shard, target: Path) -> None:
+    """Index one shard's pages and records with Pagefind into ``target``."""
+    config = {
+        "force_language": LANGUAGE,
+        "output_path": str(target),
+        "exclude_selectors": list(EXCLUDE),
+    }
+    with tempfile.TemporaryDirectory(prefix="search-shard-") as folder:
+        pages, records = Path(folder, "pages"), Path(folder, "records")
+        # The shard's pages at their own paths (so Pagefind gives each its address),
+        # as links to the built files; then one small page per record.
+        for rel, _sha in shard.pages:
+            _link_or_copy(output / rel, pages / rel)
+        for record in shard.records:
+            path = records / record.file_name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record.html(), encoding="utf-8")
+        index = await service.create_index(config)  # type: ignore[arg-type]
+        if shard.pages:
+            await index.add_directory(str(pages), glob="**/*.html")
+        if shard.records:
+            await index.add_directory(str(records), glob="**/*.html")
+        await index.write_files()
+        await _written(target)
+
+
+async def _index_all(output: Path, jobs: list[tuple[_Shard, Path]]) -> None:
+    from pagefind.service import PagefindService
+
+    service = await PagefindService().launch()
+    try:
+        for shard, target in jobs:
+            await _index_shard(service, output, shard, target)
+    finally:
+        await _stop(service)
+
+
+def _run(job: Coroutine[Any, Any, None]) -> None:
+    """Run the indexing coroutine, also when called from a running event loop (livereload)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(job)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, job).result()
+
+
+#: How many times Pagefind is run before an incomplete bundle fails the build.
+ATTEMPTS = 3
+
+
+class IncompleteBundle(RuntimeError):
+    """Pagefind left a file of its bundle empty or cut off."""
+
+
+def _finish_shard(folder: Path, primary: bool) -> None:
+    """Leave out what the site does not use, check every file is whole, make it stable."""
+    for name in UNUSED + (() if primary else PRIMARY_ONLY):
+        (folder / name).unlink(missing_ok=True)
+    empty = sorted(p.name for p in folder.rglob("*") if p.is_file() and not p.stat().st_size)
+    if empty:
+        raise IncompleteBundle(f"Pagefind left empty files in its bundle: {', '.join(empty)}")
+    _check_bundle(folder, primary)
+    make_stable(folder)
+
+
+def _make_shards(output: Path, jobs: list[tuple[_Shard, Path]]) -> None:
+    """Index each shard into its folder, again where Pagefind left a file incomplete."""
+    pending = list(jobs)
+    for attempt in range(1, ATTEMPTS + 1):
+        for _shard, target in pending:
+            shutil.rmtree(target, ignore_errors=True)
+        _run(_index_all(output, pending))
+        failed = []
+        for shard, target in pending:
+            try:
+                _finish_shard(target, shard.number == 0)
+            except IncompleteBundle:
+                # A heavily loaded machine has seen Pagefind exit before its last file
+                # was whole; such a shard is indexed again, never published.
+                if attempt == ATTEMPTS:
+                    raise
+                failed.append((shard, target))
+        pending = failed
+        if not pending:
+            return
+
+
+def write_index(
+    output: Path | str,
+    records: Iterable[SearchRecord],
+    *,
+    count: int = 1,
+    cache: Path | None = None,
+) -> IndexResult:
+    """Index the built site in ``output`` into ``count`` shards under ``output/pagefind/``.
+
+    Shards whose inputs are unchanged are taken from ``cache`` (a folder of shards by
+    key, kept between builds); the others are indexed and added to it, and shards no
+    longer used are removed from it. The bundle is made in a temporary folder and
+    swapped in with a rename, so a reader never sees half an index.
+    """
+    output = Path(output)
+    version = _pagefind_version()
+    shards: dict[int, _Shard] = {}
+    result = IndexResult()
+    for rel, sha in _indexed_pages(output):
+        number = shard_of_page(rel, count)
+        shards.setdefault(number, _Shard(number)).pages.append((rel, sha))
+        result.pages += 1
+    for record in records:
+        number = shard_of(record.area.slug, count)
+        shards.setdefault(number, _Shard(number)).records.append(record)
+        result.records += 1
+    shards.setdefault(0, _Shard(0))
+    final = output / BUNDLE_DIR
+    building = output / f".{BUNDLE_DIR}.building-{os.getpid()}"
+    own_store = cache is None
+    store = Path(tempfile.mkdtemp(prefix="search-shards-")) if cache is None else cache
+    try:
+        shutil.rmtree(building, ignore_errors=True)
+        store.mkdir(parents=True, exist_ok=True)
+        keys = {number: shard.key(version) for number, shard in shards.items()}
+        jobs = [
+            (shard, store / f".{keys[number]}.making")
+            for number, shard in sorted(shards.items())
+            if not (store / keys[number]).is_dir()
+        ]
+        _make_shards(output, jobs)
+        for shard, target in jobs:
+            os.replace(target, store / keys[shard.number])
+        for number in sorted(shards):
+            inside = shard_folder(number).removeprefix(f"{BUNDLE_DIR}/")
+            _copy_tree(store / keys[number], building / inside)
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(building, final)
+        used = set(keys.values())
+        for old in store.iterdir():
+            if old.name not in used:
+                shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+        if own_store:
+            shutil.rmtree(store, ignore_errors=True)
+    result.shards = len(shards)
+    result.indexed_shards = len(jobs)
+    result.files = sorted(p for p in final.rglob("*") if p.is_file())
+    return result
+
+
+# --- Pagefind's filter files, made deterministic -------------------------------------
+#
+# Pagefind 1.5 keeps each filter (area, category, type) in a hash map and writes its
+# values, and the list of filters in the language's meta file, in the map's order,
+# which changes from run to run (it says so itself: "TODO: Change filter indexes to
+# BTree to give them a stable hash", pagefind/src/index/mod.rs). The file names are
+# hashes of the contents, so the names of the filter files, of the meta file and the
+# hash in pagefind-entry.json changed with every build. We put them in one order and
+# name them the way Pagefind does: every file Pagefind writes is gzip of
+# b"pagefind_dcd" + CBOR; a filter file is [filter, [[value, [page, ...]], ...]]; the
+# meta file is [version, pages, index chunks, [[filter, file hash], ...], sorts, ...].
+
+SIGNATURE = b"pagefind_dcd"
+#: Where the filter list is in the meta file (its fourth field).
+META_FILTERS = 3
+
+
+class BundleFormatError(RuntimeError):
+    """The bundle is not laid out as this Pagefind version was known to write it."""
+
+
+def pagefind_hash(data: bytes) -> str:
+    """Pagefind's content hash: SHA-1, each byte in hex without its leading zero."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def _short_hash(language: str, data: bytes, length: int, taken: set[str]) -> str:
+    """``<language>_<hash>`` cut to ``length`` characters, longer if the name is taken."""
+    name = f"{language}_{pagefind_hash(data)}"
+    while name[:length] in taken and length < len(name):
+        length += 1
+    return name[:length]
+
+
+def _read_cbor(path: Path) -> Any:
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise BundleFormatError(f"{path.name} does not start with Pagefind's signature")
+    body = data[len(SIGNATURE) :]
+    value = cbor2.loads(body)
+    if cbor2.dumps(value) != body:  # we could not write it back as Pagefind wrote it
+        raise BundleFormatError(f"{path.name} holds CBOR this code cannot write back unchanged")
+    return value
+
+
+def _encode(value: Any) -> bytes:
+    import cbor2
+
+    return cbor2.dumps(value)
+
+
+def _write_gzip(path: Path, body: bytes) -> None:
+    path.write_bytes(gzip.compress(SIGNATURE + body, compresslevel=9, mtime=0))
+
+
+def _valid_filter(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], list)
+        and all(
+            isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], list)
+            for v in value[1]
+        )
+    )
+
+
+def _stable_language(folder: Path, language: str, meta_hash: str) -> str:
+    """Sort one language's filters and rename their files; returns the meta file's new hash."""
+    meta_path = folder / f"pagefind.{meta_hash}.pf_meta"
+    meta = _read_cbor(meta_path)
+    if not (isinstance(meta, list) and len(meta) > META_FILTERS):
+        raise BundleFormatError(f"{meta_path.name} is not the meta list this code knows")
+    listed = meta[META_FILTERS]
+    pairs = all(isinstance(f, list) and len(f) == 2 for f in listed)
+    if not pairs or not all(isinstance(x, str) for f in listed for x in f):
+        raise BundleFormatError(f"{meta_path.name} does not list its filters as [name, hash]")
+    filters: list[tuple[str, bytes]] = []
+    for name, file_hash in listed:
+        path = folder / "filter" / f"{file_hash}.pf_filter"
+        index = _read_cbor(path)
+        if not _valid_filter(index) or index[0] != name:
+            raise BundleFormatError(f"filter/{path.name} is not the '{name}' filter")
+        values = sorted([value, sorted(pages)] for value, pages in index[1])
+        filters.append((name, _encode([name, values])))
+        path.unlink()
+    taken: set[str] = set()
+    new_list = []
+    for name, body in sorted(filters):
+        file_hash = _short_hash(language, body, len(language) + 8, taken)
+        taken.add(file_hash)
+        _write_gzip(folder / "filter" / f"{file_hash}.pf_filter", body)
+        new_list.append([name, file_hash])
+    meta[META_FILTERS] = new_list
+    body = _encode(meta)
+    new_hash = f"{language}_{pagefind_hash(body)[: len(language) + 8]}"
+    meta_path.unlink()
+    _write_gzip(folder / f"pagefind.{new_hash}.pf_meta", body)
+    return new_hash
+
+
+def make_stable(folder: Path) -> None:
+    """Rewrite what Pagefind writes in a changing order, so the same site gives the same
+    bundle byte for byte (filter files, meta file, ``pagefind-entry.json``)."""
+    entry_path = folder / "pagefind-entry.json"
+    text = entry_path.read_text(encoding="utf-8")
+    entry = json.loads(text)
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    if dumps(entry) != text:
+        raise BundleFormatError("pagefind-entry.json is not written the way this code writes it")
+    for language, info in sorted(entry.get("languages", {}).items()):
+        info["hash"] = _stable_language(folder, language, info["hash"])
+    entry_path.write_text(dumps(entry), encoding="utf-8")
