@@ -8,8 +8,9 @@
 //    - "pelican-markdown" for updates and pages: reads YAML front matter ("---" fenced)
 //      and Pelican's "Key: value" header alike (as loading/updates.py does), and writes
 //      front matter, so an existing file opened and saved keeps every field.
-// 2. It reads config.yml itself (see below). On this computer only (localhost), "?proxy=PORT" points the CMS at a decap-server
-//    on that port (invoke cms); nothing changes on the published site.
+// 2. A guard against a form showing another file's data (see openedEntry below).
+// 3. It reads config.yml itself (see the end). `invoke cms` serves a copy whose
+//    local_backend points at its decap-server; the published file is never changed.
 import { parse, stringify } from "./yaml/index.js";
 
 const CMS = window.CMS;
@@ -44,10 +45,24 @@ const areaFiles = {
   toFile(data) {
     const { [SCHEMA_KEY]: _line, ...rest } = data;
     const keys = Object.keys(rest);
-    const value = keys.length === 1 && keys[0] === LIST ? rest[LIST] || [] : rest;
+    const value = withoutEmpty(keys.length === 1 && keys[0] === LIST ? rest[LIST] || [] : rest);
     return `${schemaLine(data, value)}\n${stringify(value, STRINGIFY)}`;
   },
 };
+
+// A new entry added in the form holds every field, the optional ones empty ("" or
+// null); the models read a missing field as "not given" but refuse an empty text, so
+// empty fields are left out (as for updates). Lists, even empty ones, are kept.
+function withoutEmpty(value) {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (value === null || typeof value !== "object") return value;
+  const kept = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item === "" || item === null || item === undefined) continue;
+    kept[key] = withoutEmpty(item);
+  }
+  return kept;
+}
 
 const HEADER_LINE = /^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$/;
 
@@ -109,18 +124,27 @@ const pelicanMarkdown = {
 CMS.registerCustomFormat("area-yaml", "yaml", areaFiles);
 CMS.registerCustomFormat("pelican-markdown", "md", pelicanMarkdown);
 
+// Decap keeps the form it has open when the address changes from one entry's form
+// straight to another's (the Back and Forward buttons, a bookmark, an edited address):
+// the new file's form then shows the old file's data. From area.yaml to
+// priorities.yaml that is "0 entries", and saving would write the wrong data into the
+// file. Opening the same file from the collection's list loads it afresh; a direct
+// change of entry reloads the page, which does the same (Decap asks first when the
+// open form has unsaved changes).
+const ENTRY_ROUTE = /^#\/collections\/[^/?]+\/entries\/[^?]+/;
+function openedEntry(url) {
+  const match = ENTRY_ROUTE.exec(new URL(url).hash);
+  return match ? match[0] : null;
+}
+window.addEventListener("hashchange", (event) => {
+  const before = openedEntry(event.oldURL);
+  const after = openedEntry(event.newURL);
+  if (before && after && before !== after) window.location.reload();
+});
+
 // The configuration is read here rather than by Decap, which refuses config.yml when the
 // host does not send it as YAML (nginx and Python's server send an unknown type).
 const response = await fetch("config.yml", { cache: "no-cache" });
 const config = parse(await response.text());
 config.load_config_file = false;
-const proxy = new URLSearchParams(window.location.search).get("proxy");
-if (/^\d{2,5}$/.test(proxy || "") && ["localhost", "127.0.0.1"].includes(window.location.hostname)) {
-  config.local_backend = {
-    url: `http://${window.location.hostname}:${proxy}/api/v1`,
-    allowed_hosts: ["localhost", "127.0.0.1"],
-  };
-  // decap-server writes straight into the working copy: no branches, no pull requests.
-  config.publish_mode = "simple";
-}
 CMS.init({ config });
