@@ -372,7 +372,7 @@ def project_config(project: Path) -> str:
 
 
 #: The CMS's own files, from the project's admin/ folder, copied to /admin/.
-ADMIN_SOURCES = ("index.html", "manual-init.js", "cms.js", "config.yml")
+ADMIN_SOURCES = ("index.html", "manual-init.js", "cms.js", "formats.js", "config.yml")
 #: Decap CMS's files: its bundle, the chunks it loads on demand, its WebAssembly and licence.
 DECAP_DIST = Path("node_modules") / "decap-cms" / "dist"
 YAML_DIST = Path("node_modules") / "yaml" / "browser" / "dist"
