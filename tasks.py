@@ -357,6 +357,16 @@ def cms(
     print("\nStopped.")
 
 
+@task(name="cms-screenshots")
+def cms_screenshots(c: Context) -> None:
+    """Refresh docs/screenshots/cms-*.png (CONTRIBUTING.md) from the CMS's browser test."""
+    folder = HERE / "docs" / "screenshots"
+    env = {"CMS_SCREENSHOTS": str(folder)}
+    test = "tests/browser/test_cms_browser.py"
+    c.run(f"{sys.executable} -m pytest {test} -q", env=env, pty=False)
+    print(f"Screenshots written to {folder}/cms-*.png")
+
+
 @task(
     help={
         "areas": "Number of synthetic areas (default 4000).",
