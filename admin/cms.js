@@ -6,7 +6,7 @@
 // 2. A guard against a form showing another file's data (see openedEntry below).
 // 3. It reads config.yml itself (see the end). `invoke cms` serves a copy whose
 //    local_backend points at its decap-server; the published file is never changed.
-import { parse, stringify } from "./yaml/index.js";
+import * as yaml from "./yaml/index.js";
 import { AREA_FORMAT, createFormats, fieldsByFile } from "./formats.js";
 
 const CMS = window.CMS;
@@ -32,10 +32,10 @@ window.addEventListener("hashchange", (event) => {
 // The configuration is read here rather than by Decap, which refuses config.yml when the
 // host does not send it as YAML (nginx and Python's server send an unknown type).
 const response = await fetch("config.yml", { cache: "no-cache" });
-const config = parse(await response.text());
+const config = yaml.parse(await response.text());
 config.load_config_file = false;
 
-const formats = createFormats({ parse, stringify }, fieldsByFile(config));
+const formats = createFormats(yaml, fieldsByFile(config));
 CMS.registerCustomFormat(AREA_FORMAT, "yaml", formats.areaFiles);
 CMS.registerCustomFormat("pelican-markdown", "md", formats.pelicanMarkdown);
 CMS.init({ config });

@@ -6,30 +6,31 @@
 // - "area-yaml" for area.yaml, priorities.yaml, patrols.yaml and events.yaml. The three
 //   list files hold a list at the top level, which Decap cannot edit by itself
 //   (decaporg/decap-cms#531), so the list is shown as one field, "items", and written
-//   back as the top-level list. Every file keeps its first line, the schema line
-//   editors' tools read, and its keys come out in the models' order (the order of the
-//   fields in config.yml), so saving a file changes only the lines that changed.
+//   back as the top-level list. Decap hands a format plain data, so the file's text
+//   travels with the data (SOURCE_KEY) and a save changes that document: what the form
+//   did not change keeps its comments, quoting and layout, byte for byte; entries are
+//   matched by their id. New keys and entries follow the models' order (the order of
+//   the fields in config.yml). Comments inside an entry that is deleted go with it.
 // - "pelican-markdown" for updates and pages: reads YAML front matter ("---" fenced)
 //   and Pelican's "Key: value" header alike (as loading/updates.py does), and writes
-//   front matter, so an existing file opened and saved keeps every field.
-//
-// What a save loses: YAML comments other than the schema line (Decap hands a format
-// plain data, not the document), and the quoting style of values.
+//   front matter, so an existing file opened and saved keeps every field (its header's
+//   comments, if any, are not kept).
 
 export const LIST = "items";
 export const SCHEMA_KEY = "#schema";
+export const SOURCE_KEY = "#source";
 export const AREA_FORMAT = "area-yaml";
 // The build reads YAML as PyYAML does (YAML 1.1), where an unquoted 18:00 is the number
-// 1080 and yes is true; the page's YAML library is YAML 1.2. Writing with the 1.1 rules
-// quotes every text that 1.1 would read as something else. Dates stay unquoted
-// (2026-06-10, as editors write them): the 1.1 timestamp rule is left out.
-const STRINGIFY = {
-  lineWidth: 0,
-  indent: 2,
-  indentSeq: true,
+// 1080 and yes is true; the YAML library's default is YAML 1.2. Reading and writing with
+// the 1.1 rules sees the values the build sees and quotes every text that 1.1 would read
+// as something else. Dates stay unquoted text (2026-06-10, as editors write them; the
+// models read them): the 1.1 timestamp rule is left out.
+const YAML_RULES = {
   version: "1.1",
   customTags: (tags) => tags.filter((tag) => tag.tag !== "tag:yaml.org,2002:timestamp"),
 };
+const LAYOUT = { lineWidth: 0, indent: 2, indentSeq: true, flowCollectionPadding: false };
+const STRINGIFY = { ...YAML_RULES, ...LAYOUT };
 const SCHEMA_LINE = "# yaml-language-server: $schema=";
 const HEADER_LINE = /^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$/;
 
@@ -122,27 +123,85 @@ function readFrontMatter(text, parse) {
   return data;
 }
 
-export function createFormats({ parse, stringify }, fields = {}) {
+function keyOf(pair) {
+  return String(pair.key && typeof pair.key === "object" && "value" in pair.key ? pair.key.value : pair.key);
+}
+
+// The document ``node`` changed to hold ``value``; unchanged parts are left as they were.
+function merge(yaml, doc, node, value, fields) {
+  if (Array.isArray(value)) {
+    if (!yaml.isSeq(node)) return doc.createNode(value);
+    const old = node.items;
+    const byId = new Map();
+    for (const item of old) {
+      const id = yaml.isMap(item) ? item.get("id") : undefined;
+      if (typeof id === "string" && !byId.has(id)) byId.set(id, item);
+    }
+    const used = new Set();
+    node.items = value.map((item, index) => {
+      const id = item && typeof item === "object" ? item.id : undefined;
+      let match = typeof id === "string" ? byId.get(id) : undefined;
+      if (match === undefined && !byId.size) match = old[index]; // no ids: by position
+      if (match === undefined || used.has(match)) return doc.createNode(item);
+      used.add(match);
+      return merge(yaml, doc, match, item, fields);
+    });
+    return node;
+  }
+  if (value !== null && typeof value === "object") {
+    if (!yaml.isMap(node)) return doc.createNode(value);
+    const keys = Object.keys(value);
+    const byName = new Map((fields || []).map((field) => [field.name, field]));
+    node.items = node.items.filter((pair) => keys.includes(keyOf(pair)));
+    for (const [at, key] of keys.entries()) {
+      const pair = node.items.find((candidate) => keyOf(candidate) === key);
+      if (pair) {
+        pair.value = merge(yaml, doc, pair.value, value[key], byName.get(key)?.fields);
+        continue;
+      }
+      let position = 0; // after the keys that come before it in the models' order
+      node.items.forEach((candidate, index) => {
+        const order = keys.indexOf(keyOf(candidate));
+        if (order !== -1 && order < at) position = index + 1;
+      });
+      node.items.splice(position, 0, doc.createPair(key, value[key]));
+    }
+    return node;
+  }
+  if (yaml.isScalar(node) && node.value === value) return node;
+  return doc.createNode(value);
+}
+
+export function createFormats(yaml, fields = {}) {
+  const { parse, stringify } = yaml;
   const areaFiles = {
     fromFile(text) {
       const source = (text || "").replace(/\r\n?/g, "\n");
       const first = source.split("\n", 1)[0];
-      const value = parse(source) ?? {};
+      const value = parse(source, YAML_RULES) ?? {};
       const data = Array.isArray(value) ? { [LIST]: value } : value;
       if (first.startsWith(SCHEMA_LINE)) data[SCHEMA_KEY] = first;
+      data[SOURCE_KEY] = source;
       return data;
     },
     toFile(data) {
-      const { [SCHEMA_KEY]: line, ...rest } = data;
+      const { [SCHEMA_KEY]: line, [SOURCE_KEY]: source, ...rest } = data;
       const keys = Object.keys(rest);
       const isList = keys.length === 1 && keys[0] === LIST;
       let value = withoutEmpty(isList ? rest[LIST] || [] : rest);
       const kind = kindOf(data, value);
       const fileFields = fields[kind];
-      if (fileFields) {
-        value = isList ? ordered(value, fileFields.find((f) => f.name === LIST)?.fields) : ordered(value, fileFields);
-      }
+      const itemFields = isList ? fileFields?.find((f) => f.name === LIST)?.fields : fileFields;
+      if (itemFields) value = ordered(value, itemFields);
       const first = typeof line === "string" ? line : `${SCHEMA_LINE}../../schemas/${kind}.schema.json`;
+      if (typeof source === "string" && yaml.parseDocument) {
+        const doc = yaml.parseDocument(source, YAML_RULES);
+        if (!doc.errors.length && doc.contents) {
+          doc.contents = merge(yaml, doc, doc.contents, value, itemFields);
+          const text = doc.toString(LAYOUT);
+          return source.startsWith(SCHEMA_LINE) ? text : `${first}\n${text}`;
+        }
+      }
       return `${first}\n${stringify(value, STRINGIFY)}`;
     },
   };

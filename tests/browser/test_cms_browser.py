@@ -259,6 +259,8 @@ def test_an_officer_closes_a_priority_and_adds_a_meeting(
     publish(page)
     text = wait_for_saved(priorities_file, old, "priorities.yaml saved")
     assert text.split("\n", 1)[0] == old.split("\n", 1)[0]  # the schema line
+    # Every line but the status stays as the officer's colleagues wrote it.
+    assert set(old.splitlines()) - set(text.splitlines()) == {"  status: open"}
     after = read_yaml(priorities_file)
     closed = next(p for p in after if p["title"] == PRIORITY_TITLE)
     assert closed["status"] == "closed" and closed["outcome"].strip() == OUTCOME
@@ -286,7 +288,8 @@ def test_an_officer_closes_a_priority_and_adds_a_meeting(
     shot(page, shots, "event", visible_field(page, "Id"), visible_field(page, "Postcode"))
     old = events_file.read_text(encoding="utf-8")
     publish(page)
-    wait_for_saved(events_file, old, "events.yaml saved")
+    text = wait_for_saved(events_file, old, "events.yaml saved")
+    assert text.startswith(old), "the file's own text, comments and quoting, stays"
 
     events = read_yaml(events_file)
     assert events[:-1] == events_before, "the other events must be saved as they were"
