@@ -383,8 +383,13 @@ class CMSNotInstalledError(Exception):
     """The npm packages of the CMS are missing: ``make setup-cms`` installs them."""
 
 
-def admin_files(project: Path) -> list[tuple[str, bytes]]:
-    """(output path, bytes) of everything /admin/ serves, in a stable order."""
+def admin_files(project: Path, config_text: str | None = None) -> list[tuple[str, bytes]]:
+    """(output path, bytes) of everything /admin/ serves, in a stable order.
+
+    ``config_text`` replaces the committed ``admin/config.yml`` in the output (``invoke
+    cms`` serves a configuration pointing at its own decap-server); the file in the
+    project is never changed.
+    """
     decap = project / DECAP_DIST
     yaml_dist = project / YAML_DIST
     if not (decap / "decap-cms.js").is_file() or not (yaml_dist / "index.js").is_file():
@@ -395,6 +400,9 @@ def admin_files(project: Path) -> list[tuple[str, bytes]]:
     files = [
         (f"{ADMIN_URL}{name}", (project / "admin" / name).read_bytes()) for name in ADMIN_SOURCES
     ]
+    if config_text is not None:
+        served = (f"{ADMIN_URL}{CONFIG_PATH.name}", config_text.encode("utf-8"))
+        files = [served if path == served[0] else (path, data) for path, data in files]
     for path in sorted(decap.iterdir()):
         name = path.name
         wanted = (

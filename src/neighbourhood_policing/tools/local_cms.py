@@ -2,10 +2,11 @@
 
 Three parts, started and stopped together by :class:`LocalCMS`:
 
-* a build of the site with the CMS at ``/admin/`` (``CMS_ADMIN``), whose served copy of
-  ``admin/config.yml`` is made from the content being edited, with ``local_backend``
-  pointing at the proxy below and ``publish_mode: simple`` (the proxy writes files; it
-  opens no pull requests). The committed ``admin/config.yml`` is never changed;
+* a build of the site with the CMS at ``/admin/`` (``CMS_ADMIN``), whose
+  ``admin/config.yml`` (``CMS_SERVED_CONFIG``, written by the build itself) is made
+  from the content being edited, with ``local_backend`` pointing at the proxy below and
+  ``publish_mode: simple`` (the proxy writes files; it opens no pull requests). The
+  committed ``admin/config.yml`` is never changed;
 * Decap's own proxy, ``decap-server`` (npm, pinned in package-lock.json), run with its
   working directory on the content root, so a save in the form writes the file there;
 * a web server for the build, on 127.0.0.1, sending the headers the build's
@@ -32,9 +33,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-import yaml
-
-from ..cms import CONFIG_PATH, cms_config, render
+from ..cms import cms_config, render
 from ..settings import PROJECT, pelican_settings
 from ..urls import AREAS_DIR
 from .build import build_site, quiet_pelican_logging, run_build
@@ -190,10 +189,15 @@ class LocalCMS:
 
     # -- the parts ---------------------------------------------------------------------
     def overrides(self) -> dict[str, Any]:
-        return {"CMS_ADMIN": True, "SITEURL": self.site_url}
+        """The build's settings: the CMS on, its configuration the one for this session."""
+        return {
+            "CMS_ADMIN": True,
+            "SITEURL": self.site_url,
+            "CMS_SERVED_CONFIG": served_config(self.content_root, self.proxy_url, self.site_url),
+        }
 
     def build(self) -> bool:
-        """Build the site with the CMS, then write the served configuration; True if built."""
+        """Build the site with the CMS into the output (atomically); True if it was built."""
         kwargs = {
             "config": self.config,
             "content_root": self.content_root,
@@ -207,15 +211,8 @@ class LocalCMS:
             code = run_build(stream=self.log, **kwargs)
         if code:
             return False
-        self.write_config()
         self.builds += 1
         return True
-
-    def write_config(self) -> None:
-        text = served_config(self.content_root, self.proxy_url, self.site_url)
-        target = self.output / CONFIG_PATH
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
 
     def start_proxy(self) -> None:
         command = decap_server_command(self.project)
@@ -232,7 +229,10 @@ class LocalCMS:
             "GIT_REPO_DIRECTORY": str(self.content_root),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "warn"),
         }
-        self._proxy = subprocess.Popen(command, cwd=self.content_root, env=env)
+        # Its own session: Ctrl+C reaches this process, which then stops the proxy itself.
+        self._proxy = subprocess.Popen(
+            command, cwd=self.content_root, env=env, start_new_session=True
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self._proxy.poll() is not None:
@@ -370,8 +370,3 @@ class LocalCMS:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def served_config_data(output: Path) -> dict[str, Any]:
-    """The configuration a LocalCMS serves (for tests and for checking by hand)."""
-    return yaml.safe_load((output / CONFIG_PATH).read_text(encoding="utf-8"))
