@@ -331,8 +331,10 @@ def cms_config(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
         "branch": settings.get("CMS_BRANCH") or "main",
         "squash_merges": True,
     }
-    if settings.get("CMS_AUTH_BASE_URL"):
+    if settings.get("CMS_AUTH_BASE_URL"):  # the force's OAuth proxy (no secret here)
         backend["base_url"] = settings["CMS_AUTH_BASE_URL"]
+    if settings.get("CMS_AUTH_ENDPOINT"):  # its sign-in path, when not Decap's "auth"
+        backend["auth_endpoint"] = settings["CMS_AUTH_ENDPOINT"]
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",
