@@ -116,7 +116,7 @@ function readFrontMatter(text, parse) {
   const rows = text.split("\n");
   const close = rows.findIndex((row, i) => i > 0 && (row.trimEnd() === "---" || row.trimEnd() === "..."));
   if (close < 0) return { body: text };
-  const parsed = parse(rows.slice(1, close).join("\n")) || {};
+  const parsed = parse(rows.slice(1, close).join("\n"), YAML_RULES) || {};
   const data = {};
   for (const [key, value] of Object.entries(parsed)) data[key.toLowerCase()] = value;
   data.body = rows.slice(close + 1).join("\n").replace(/^\n+/, "");
@@ -137,6 +137,7 @@ function merge(yaml, doc, node, value, fields) {
       const id = yaml.isMap(item) ? item.get("id") : undefined;
       if (typeof id === "string" && !byId.has(id)) byId.set(id, item);
     }
+    if (!old.length) node.flow = false; // "[]" grows into a list written out line by line
     const used = new Set();
     node.items = value.map((item, index) => {
       const id = item && typeof item === "object" ? item.id : undefined;
@@ -152,6 +153,7 @@ function merge(yaml, doc, node, value, fields) {
     if (!yaml.isMap(node)) return doc.createNode(value);
     const keys = Object.keys(value);
     const byName = new Map((fields || []).map((field) => [field.name, field]));
+    if (!node.items.length) node.flow = false; // likewise "{}"
     node.items = node.items.filter((pair) => keys.includes(keyOf(pair)));
     for (const [at, key] of keys.entries()) {
       const pair = node.items.find((candidate) => keyOf(candidate) === key);

@@ -206,3 +206,19 @@ def _body(path: Path) -> str:
     if text.startswith("---\n"):
         return text.split("\n---\n", 1)[1].strip()
     return text.split("\n\n", 1)[1].strip() if "\n\n" in text else ""
+
+
+def test_an_empty_list_file_gets_its_first_entry_written_out(tmp_path: Path) -> None:
+    path = tmp_path / "priorities.yaml"
+    path.write_text(
+        "# yaml-language-server: $schema=../../schemas/priorities.schema.json\n[]\n", "utf-8"
+    )
+    edit = (
+        "data.items.push({id: 'parking', title: 'Parking near the school', status: 'open',"
+        " agreed: '2026-11-01', agreed_with: 'Residents', agreed_how: 'survey',"
+        " review: '2027-05-01', problem: 'Cars on the zigzags.', actions: [], outcome: ''});"
+    )
+    (saved,) = round_trip([(str(path), None, edit)]).values()
+    assert saved.splitlines()[1] == "- id: parking"
+    (priority,) = yaml.safe_load(saved)
+    assert priority["agreed"].isoformat() == "2026-11-01" and "outcome" not in priority
