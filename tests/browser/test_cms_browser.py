@@ -167,7 +167,9 @@ def shot(page: Page, shots: Path, name: str, first: Locator, last: Locator) -> N
     """A 1280-wide PNG of the form from one field (with its label) to another."""
     page.set_viewport_size({"width": 1280, "height": SHOT_HEIGHT})
     try:
-        page.wait_for_timeout(300)  # let the widgets settle in the new size
+        # No focus ring or caret in the picture, so that the same steps give the same PNG.
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.wait_for_timeout(500)  # let the widgets settle in the new size
         top, bottom = first.bounding_box(), last.bounding_box()
         assert top and bottom, "the fields to show are not on screen"
         y = top["y"] - 48
@@ -176,6 +178,7 @@ def shot(page: Page, shots: Path, name: str, first: Locator, last: Locator) -> N
         page.screenshot(
             path=shots / f"cms-{name}.png",
             clip={"x": 0, "y": y, "width": 1280, "height": height},
+            animations="disabled",
         )
     finally:
         page.set_viewport_size({"width": 1280, "height": 800})

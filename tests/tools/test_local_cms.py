@@ -106,9 +106,13 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         _wait(lambda: "Press Ctrl+C" in state.text(), "the task saying it is ready", state)
         yield state
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+        if process.poll() is None:  # a test failed before Ctrl+C: stop it the same way
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
 
 
 def test_it_prints_both_addresses(running: Running) -> None:
@@ -187,3 +191,44 @@ def test_ctrl_c_stops_the_site_and_decap_server(running: Running) -> None:
     for port in (running.port, running.proxy_port):
         with pytest.raises(OSError):
             _get(f"http://127.0.0.1:{port}/")
+
+
+def test_a_killed_task_leaves_no_decap_server_behind(tmp_path: Path) -> None:
+    """Even SIGKILL, which the task cannot catch, stops its proxy (Linux)."""
+    port = free_port()
+    script = (
+        "import sys, time\n"
+        "from neighbourhood_policing.tools.local_cms import LocalCMS\n"
+        f"cms = LocalCMS(content_root=sys.argv[1], proxy_port={port})\n"
+        "cms.start_proxy()\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        status, _, _ = _post_info(port)
+        assert status == 200
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            _post_info(port)
+        except OSError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"decap-server on port {port} outlived the killed task")
+
+
+def _post_info(port: int) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1",
+        data=json.dumps({"action": "info"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, dict(response.headers), response.read()
