@@ -148,6 +148,13 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     daemon_threads = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that leaves a page (or reloads it) while the 5 MB CMS bundle is still
+        # on its way closes the connection: nothing went wrong, so nothing is printed.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 def _port_is_free(port: int) -> bool:
     with socket.socket() as probe:
