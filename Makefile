@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: serve build build-publish publish test validate lint clean setup setup-test \
-	import-police import-crime setup-cms system-packages
+	import-police import-crime setup-cms system-packages cms
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,11 @@ $(CMS_STAMP): package.json package-lock.json | system-packages
 setup-cms: $(CMS_STAMP)
 
 # The targets that serve /admin/ (publishconf.py sets CMS_ADMIN) or test it.
-build-publish publish test: setup-cms
+build-publish publish test cms: setup-cms
+
+# The form editor on this computer, editing the files here: see CONTRIBUTING.md.
+cms: setup
+	$(BIN)/invoke cms
 
 build: setup
 	$(BIN)/invoke build

@@ -41,11 +41,13 @@ PLUGIN_PATHS = [str(HERE / "plugins")]
 # The build runner checks the output once every plugin has written (CHECK_OUTPUT).
 # The form editor at /admin/ (Decap CMS; `make setup-cms` installs it, `invoke cms`
 # runs it locally). CMS_REPO is the GitHub repository it opens pull requests on;
-# CMS_AUTH_BASE_URL the force's OAuth proxy (no secret lives in this repository).
+# CMS_AUTH_BASE_URL the force's OAuth proxy and CMS_AUTH_ENDPOINT its sign-in path when
+# it is not "auth" (no secret lives in this repository; see CONTRIBUTING.md).
 CMS_ADMIN = False
 CMS_REPO = "your-force/neighbourhood-policing"
 CMS_BRANCH = "main"
 CMS_AUTH_BASE_URL = ""
+CMS_AUTH_ENDPOINT = ""
 PLUGINS = [
     "neighbourhoods",
     "feeds",

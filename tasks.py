@@ -310,6 +310,65 @@ def cms_config(c: Context, check: bool = False) -> None:
 
 @task(
     help={
+        "port": "Port for the site and the form editor (default 8000).",
+        "proxy_port": "Port for decap-server, which writes the files (default 8081).",
+        "content_root": _CONTENT_ROOT_HELP,
+        "output": "Where to build the site (default: output/).",
+    }
+)
+def cms(
+    c: Context,
+    port: int = 8000,
+    proxy_port: int = 8081,
+    content_root: str | None = None,
+    output: str | None = None,
+) -> None:
+    """Try the form editor on this computer: it edits the files here (no GitHub needed)."""
+    from neighbourhood_policing.tools.local_cms import DECAP_SERVER, LocalCMS, LocalCMSError
+
+    if not (HERE / DECAP_SERVER).exists():
+        print("Installing the form editor's npm packages (make setup-cms) …")
+        c.run(f"make -C {HERE} setup-cms")
+    session = LocalCMS(
+        content_root=Path(content_root or HERE),
+        output=Path(output or OUTPUT),
+        port=port,
+        proxy_port=proxy_port,
+        log=sys.stderr,
+    )
+    try:
+        session.start()
+    except LocalCMSError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
+    print(
+        f"The form editor: {session.admin_url} (press Login; saves write into "
+        f"{session.content_root})\n"
+        f"The site:        {session.site_url}/ (rebuilt after every save)\n"
+        f"decap-server:    {session.proxy_url}/api/v1\n"
+        "Press Ctrl+C to stop both.",
+        flush=True,
+    )
+    try:
+        session.serve_forever()
+    except LocalCMSError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
+    print("\nStopped.")
+
+
+@task(name="cms-screenshots")
+def cms_screenshots(c: Context) -> None:
+    """Refresh docs/screenshots/cms-*.png (CONTRIBUTING.md) from the CMS's browser test."""
+    folder = HERE / "docs" / "screenshots"
+    env = {"CMS_SCREENSHOTS": str(folder)}
+    test = "tests/browser/test_cms_browser.py"
+    c.run(f"{sys.executable} -m pytest {test} -q", env=env, pty=False)
+    print(f"Screenshots written to {folder}/cms-*.png")
+
+
+@task(
+    help={
         "areas": "Number of synthetic areas (default 4000).",
         "updates_per_area": "Updates per area (default 10: 40,000 updates).",
         "generate": "Only write the dataset into this new folder (a content root for "

@@ -3,6 +3,8 @@
 When ``CMS_ADMIN`` is true it copies the CMS's page, our format script, the generated
 ``admin/config.yml`` and Decap's files installed by ``make setup-cms`` (npm ci, pinned
 in package-lock.json) into the output's ``admin/``, atomically, announcing each file.
+``CMS_SERVED_CONFIG`` (set by ``invoke cms``) is served in place of the committed
+configuration.
 The page is ``noindex``, left out of the sitemap, and has its own
 Content-Security-Policy (hosting/). Nothing is fetched from another site.
 """
@@ -32,7 +34,7 @@ class AdminGenerator(Generator):
         if not self.settings.get("CMS_ADMIN"):
             return
         try:
-            files = admin_files(PROJECT)
+            files = admin_files(PROJECT, self.settings.get("CMS_SERVED_CONFIG"))
         except CMSNotInstalledError as exc:
             raise CMSSettingError(str(exc)) from exc
         write_outputs(self.output_path, files, self.announce)

@@ -331,8 +331,10 @@ def cms_config(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
         "branch": settings.get("CMS_BRANCH") or "main",
         "squash_merges": True,
     }
-    if settings.get("CMS_AUTH_BASE_URL"):
+    if settings.get("CMS_AUTH_BASE_URL"):  # the force's OAuth proxy (no secret here)
         backend["base_url"] = settings["CMS_AUTH_BASE_URL"]
+    if settings.get("CMS_AUTH_ENDPOINT"):  # its sign-in path, when not Decap's "auth"
+        backend["auth_endpoint"] = settings["CMS_AUTH_ENDPOINT"]
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",
@@ -372,7 +374,7 @@ def project_config(project: Path) -> str:
 
 
 #: The CMS's own files, from the project's admin/ folder, copied to /admin/.
-ADMIN_SOURCES = ("index.html", "manual-init.js", "cms.js", "config.yml")
+ADMIN_SOURCES = ("index.html", "manual-init.js", "cms.js", "formats.js", "config.yml")
 #: Decap CMS's files: its bundle, the chunks it loads on demand, its WebAssembly and licence.
 DECAP_DIST = Path("node_modules") / "decap-cms" / "dist"
 YAML_DIST = Path("node_modules") / "yaml" / "browser" / "dist"
@@ -383,8 +385,13 @@ class CMSNotInstalledError(Exception):
     """The npm packages of the CMS are missing: ``make setup-cms`` installs them."""
 
 
-def admin_files(project: Path) -> list[tuple[str, bytes]]:
-    """(output path, bytes) of everything /admin/ serves, in a stable order."""
+def admin_files(project: Path, config_text: str | None = None) -> list[tuple[str, bytes]]:
+    """(output path, bytes) of everything /admin/ serves, in a stable order.
+
+    ``config_text`` replaces the committed ``admin/config.yml`` in the output (``invoke
+    cms`` serves a configuration pointing at its own decap-server); the file in the
+    project is never changed.
+    """
     decap = project / DECAP_DIST
     yaml_dist = project / YAML_DIST
     if not (decap / "decap-cms.js").is_file() or not (yaml_dist / "index.js").is_file():
@@ -395,6 +402,9 @@ def admin_files(project: Path) -> list[tuple[str, bytes]]:
     files = [
         (f"{ADMIN_URL}{name}", (project / "admin" / name).read_bytes()) for name in ADMIN_SOURCES
     ]
+    if config_text is not None:
+        served = (f"{ADMIN_URL}{CONFIG_PATH.name}", config_text.encode("utf-8"))
+        files = [served if path == served[0] else (path, data) for path, data in files]
     for path in sorted(decap.iterdir()):
         name = path.name
         wanted = (

@@ -146,3 +146,15 @@ def test_a_new_area_makes_the_committed_file_stale(tmp_path: Path) -> None:
     after = project_config(root)
     assert "neighbourhoods/ludlow-rural/updates" in after
     assert before != after
+
+
+def test_the_forces_oauth_proxy_goes_into_the_backend() -> None:
+    site = load_site(MINI)
+    settings = {
+        "CMS_REPO": "force/site",
+        "CMS_AUTH_BASE_URL": "https://cms-auth.example.police.uk",
+        "CMS_AUTH_ENDPOINT": "oauth/authorize",
+    }
+    backend = yaml.safe_load(render(cms_config(site, settings)))["backend"]
+    assert backend["base_url"] == "https://cms-auth.example.police.uk"
+    assert backend["auth_endpoint"] == "oauth/authorize"
