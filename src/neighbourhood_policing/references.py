@@ -57,17 +57,10 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
             "sites (residents' privacy, and the Content-Security-Policy blocks it): save the "
             "image next to the update and write {static}name.jpg"
         )
-    if target.startswith("/") and not target.startswith("//"):
-        return (
-            f"links to '{target}' from the root of the web server, which breaks when the "
-            "site is served from a folder (a preview, a project site); link to the page's "
-            "file instead, e.g. ({filename}/content/pages/contact.md), or write the full "
-            "address, e.g. https://…"
-        )
     placeholder = _PLACEHOLDER.match(target)
     if placeholder:
         rest = target[placeholder.end() :]
-    elif not target or target.startswith(("#", "?")) or _SCHEME.match(target):
+    elif not target or target.startswith(("#", "/", "?")) or _SCHEME.match(target):
         return None
     else:
         rest = target
@@ -96,4 +89,22 @@ def reference_problem(root: Path, source: Path, target: str, image: bool = False
     return (
         f"links to '{target}', but there is no file {missing}; check the name "
         "(capitals matter) or add the file, and write it as {static}" + rest
+    )
+
+
+def root_link_warning(target: str) -> str | None:
+    """What is wrong with a link from the web server's root (``/contact/``), or None.
+
+    Pages link relatively so the site works from any address; such a link works at the
+    root of the live site but breaks on a preview served from a folder. A warning, not
+    an error: the page still builds (``invoke validate --strict`` refuses it).
+    """
+    target = target.strip()
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    return (
+        f"links to '{target}' from the root of the web server, which breaks when the site "
+        "is served from a folder (a preview, a project site); link to the page's file "
+        "instead, e.g. ({filename}/content/pages/contact.md), or write the full address, "
+        "e.g. https://…"
     )

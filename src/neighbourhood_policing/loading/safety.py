@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import urls
 from ..files import inside
-from ..references import markdown_references, reference_problem
+from ..references import markdown_references, reference_problem, root_link_warning
 from ..yamlfile import ContentFileError, read_text
 from .context import LoadContext
 from .frontmatter import split_front_matter
@@ -69,6 +69,9 @@ def check_references(ctx: LoadContext, path: Path, text: str) -> None:
         message = reference_problem(ctx.root, path, target, image)
         if message:
             ctx.problem(path, line, message)
+        warning = root_link_warning(target)
+        if warning:
+            ctx.problem(path, line, warning, severity="warning")
 
 
 def check_pages(ctx: LoadContext) -> None:
