@@ -3,9 +3,7 @@ interface (tests/support/browser.py serves it with the search page's CSP)."""
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,8 +14,7 @@ from support import PROJECT
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
     AXE_OPTIONS,
     ServedSite,
-    _Handler,
-    _Server,
+    built_and_served,
     fixture_browser,
     fixture_context,
     fixture_no_js_context,
@@ -26,7 +23,6 @@ from support.browser import (  # noqa: F401  (the fixtures these tests use)
 )
 
 from neighbourhood_policing.loading import load_site
-from neighbourhood_policing.tools.build import build_site
 
 pytestmark = pytest.mark.browser
 
@@ -227,22 +223,8 @@ def test_bytes_a_first_search_downloads(browser, served_site, capsys) -> None:
 @pytest.fixture(scope="module")
 def subfolder_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     """The sample site built for, and served from, /sub/folder/ of a server on a free port."""
-    root = tmp_path_factory.mktemp("subfolder-site")
-    output = root / "sub" / "folder"
-    output.mkdir(parents=True)
-    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
-    url = f"http://127.0.0.1:{server.server_address[1]}/sub/folder"
-    build_site(
-        PROJECT / "pelicanconf.py", content_root=PROJECT, output=output, overrides={"SITEURL": url}
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield ServedSite(output, url)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with built_and_served(tmp_path_factory.mktemp("subfolder-site"), "sub/folder") as served:
+        yield served
 
 
 def test_from_a_sub_folder_results_link_into_the_sub_folder(page, subfolder_site, site) -> None:

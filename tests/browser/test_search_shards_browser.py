@@ -5,8 +5,6 @@ merges. Residents must not be able to tell: every result is found, filters still
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -16,8 +14,7 @@ from playwright.sync_api import expect
 from support import PROJECT
 from support.browser import (  # noqa: F401  (the fixtures these tests use)
     ServedSite,
-    _Handler,
-    _Server,
+    built_and_served,
     fixture_browser,
     fixture_context,
     fixture_page,
@@ -25,7 +22,6 @@ from support.browser import (  # noqa: F401  (the fixtures these tests use)
 
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.search_bundle import shard_count, shard_of
-from neighbourhood_policing.tools.build import build_site
 
 pytestmark = pytest.mark.browser
 PER_SHARD = 2
@@ -34,23 +30,8 @@ PER_SHARD = 2
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     root = tmp_path_factory.mktemp("sharded-search") / "output"
-    root.mkdir()
-    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    build_site(
-        PROJECT / "pelicanconf.py",
-        content_root=PROJECT,
-        output=root,
-        overrides={"SITEURL": url, "SEARCH_AREAS_PER_SHARD": PER_SHARD},
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield ServedSite(root, url)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with built_and_served(root, SEARCH_AREAS_PER_SHARD=PER_SHARD) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import re
 import socketserver
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,25 +78,35 @@ class ServedSite:
         return self.url + path
 
 
-@pytest.fixture(scope="session", name="served_site")
-def fixture_served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    """The sample site built with SITEURL set to a local server on a free port, served."""
-    root = tmp_path_factory.mktemp("browser-site") / "output"
-    root.mkdir()
-    handler = functools.partial(_Handler, directory=str(root))
-    server = _Server(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+@contextmanager
+def built_and_served(root: Path, folder: str = "", **overrides: object) -> Iterator[ServedSite]:
+    """The sample site built into ``root/folder`` with SITEURL set to where a server on a
+    free port serves it (``root`` is the server's root), and ``overrides`` as settings."""
+    output = root / folder if folder else root
+    output.mkdir(parents=True, exist_ok=True)
+    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+    url = f"http://127.0.0.1:{server.server_address[1]}" + (f"/{folder}" if folder else "")
     build_site(
-        PROJECT / "pelicanconf.py", content_root=PROJECT, output=root, overrides={"SITEURL": url}
+        PROJECT / "pelicanconf.py",
+        content_root=PROJECT,
+        output=output,
+        overrides={"SITEURL": url, **overrides},
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield ServedSite(root, url)
+        yield ServedSite(output, url)
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session", name="served_site")
+def fixture_served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The sample site built with SITEURL set to a local server on a free port, served."""
+    with built_and_served(tmp_path_factory.mktemp("browser-site") / "output") as served:
+        yield served
 
 
 @pytest.fixture(scope="module", name="browser")
