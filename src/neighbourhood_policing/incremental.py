@@ -9,9 +9,11 @@ Three pieces, each a function of its inputs and never of the clock or file times
   list of updates, a setting), memoised for the build so that each is computed once.
   A value it does not know how to digest makes the page uncacheable: it is rendered.
 * ``OutputCache``: for each output file, the key it was made from and the SHA-256 of its
-  bytes, recorded by the last build that succeeded. A file whose key is unchanged is
-  taken from the previous output, after checking its bytes still have that hash; every
-  other file is made afresh. The record is replaced only when a build succeeds.
+  bytes, recorded by the last build that succeeded. A file whose key is unchanged is a
+  hard link to the previous output's file while that still has its recorded size and
+  time; its hash is compared after the checks have hashed the new output
+  (``stale_links``). Every other file is made afresh. The record is replaced only when
+  a build succeeds.
 
 When in doubt the cache is dropped, never trusted: ``tests/site/test_incremental.py``
 builds after every kind of edit and compares the tree with a cold build, byte for byte.
@@ -232,21 +234,6 @@ class OutputCache:
         if (stat.st_size, stat.st_mtime_ns) != (entry[2], entry[3]):
             return None
         return entry
-
-    def reuse(self, rel: str, key: str) -> bytes | None:
-        """The previous build's bytes for ``rel`` when they were made from ``key``."""
-        entry = self._unchanged(rel, key)
-        if entry is None:
-            return None
-        try:
-            data = (self.previous_output / rel).read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != entry[1]:
-            return None
-        self.new[rel] = (entry[0], entry[1])
-        self.reused += 1
-        return data
 
     def reuse_path(self, rel: str, key: str) -> Path | None:
         """The previous build's file for ``rel``, to link, when it was made from ``key``

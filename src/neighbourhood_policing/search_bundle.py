@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .files import link_atomic
 from .search import BUNDLE_DIR, EXCLUDE, LANGUAGE, UNUSED, SearchRecord
 
 __all__ = [
@@ -204,19 +205,11 @@ async def _stop(service: Any) -> None:
         await backend.wait()
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def _copy_tree(source: Path, target: Path) -> None:
     """Put ``source``'s files at ``target`` (hard links where the file system allows)."""
     for path in sorted(source.rglob("*")):
         if path.is_file():
-            _link_or_copy(path, target / path.relative_to(source))
+            link_atomic(path, target / path.relative_to(source))
 
 
 async def _index_shard(service: Any, output: Path, shard: _Shard, target: Path) -> None:
@@ -231,7 +224,7 @@ async def _index_shard(service: Any, output: Path, shard: _Shard, target: Path) 
         # The shard's pages at their own paths (so Pagefind gives each its address),
         # as links to the built files; then one small page per record.
         for rel, _sha in shard.pages:
-            _link_or_copy(output / rel, pages / rel)
+            link_atomic(output / rel, pages / rel)
         for record in shard.records:
             path = records / record.file_name
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -246,32 +246,28 @@ class Output:
                 hashes[rel] = ""
         return hashes[rel]
 
-    def document(self, rel: str) -> Document:
-        if rel not in self._documents:
-            path = self.folder / rel
-            parser = PARSERS.get(path.suffix.lower())
-            if parser is None or not self.is_file(rel):
-                self._documents[rel] = Document()
-            else:
-                sha = self.content_hash(rel)
-                known = self.memory.documents.get(sha)
-                if known is None:
-                    known = parser(path.read_text(encoding="utf-8", errors="replace"))
-                    self.memory.documents[sha] = known
-                self._documents[rel] = known
-        return self._documents[rel]
+    def document(self, rel: str, *, complete: bool = False) -> Document:
+        """What the file holds; ``complete``: with its links, parsing the file again
+        when the memory kept only a slim document (its ids and heading)."""
+        known = self._documents.get(rel)
+        if known is not None and (known.complete or not complete):
+            return known
+        path = self.folder / rel
+        parser = PARSERS.get(path.suffix.lower())
+        if parser is None or not self.is_file(rel):
+            known = Document()
+        else:
+            sha = self.content_hash(rel)
+            known = self.memory.documents.get(sha)
+            if known is None or (complete and not known.complete):
+                known = parser(path.read_text(encoding="utf-8", errors="replace"))
+                self.memory.documents[sha] = known
+        self._documents[rel] = known
+        return known
 
     def links(self, rel: str) -> list[Link]:
-        """Every link the file makes (parsed again when only a slim document is known)."""
-        document = self.document(rel)
-        if not document.complete:
-            path = self.folder / rel
-            parser = PARSERS.get(path.suffix.lower())
-            text = path.read_text(encoding="utf-8", errors="replace")
-            document = parser(text) if parser else Document()
-            self.memory.documents[self.content_hash(rel)] = document
-            self._documents[rel] = document
-        return document.links
+        """Every link the file makes."""
+        return self.document(rel, complete=True).links
 
     def page_for(self, url_path: str) -> str:
         """The file that serves a site path ('neighbourhoods/' -> neighbourhoods/index.html)."""

@@ -110,13 +110,6 @@ def _remove_later(folder: Path) -> None:
     _REMOVALS.append(job)
 
 
-def wait_for_removals() -> None:
-    """Wait until every replaced output has been deleted (for tests and tools that
-    measure or list the folder the output is in)."""
-    while _REMOVALS:
-        _REMOVALS.pop().wait()
-
-
 def _remove_leftovers(output: Path) -> None:
     """Replaced outputs an earlier build did not get to delete (it was stopped)."""
     running = {str(job.args[-1]) for job in _REMOVALS if job.poll() is None}  # type: ignore[index]
