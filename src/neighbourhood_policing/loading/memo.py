@@ -4,11 +4,11 @@ the files that changed.
 Only pure steps are remembered, each a function of the text alone (and, for the privacy
 scan, of the rules): parsing a YAML file into data and line numbers, or the error that
 stops it; and the privacy findings in an update. The neighbourhoods plugin keeps a
-memory of its own (``markup.pickle``) for sanitised HTML, through ``remember``. Checks that look at other files (links
-and images, areas named, priorities) run every time. The memory lives in the build
-cache (``loader.pickle``) beside the output record, stamped with the build's
-fingerprint (code, theme, settings, date), so a change of code never meets an old
-answer; ``invoke validate`` and the tools read files afresh.
+memory of its own (``markup.pickle``) for sanitised HTML, through ``remember``. Checks
+that look at other files (links and images, areas named, priorities) run every time.
+The memory lives in the build cache (``loader.pickle``) beside the output record,
+stamped with the build's fingerprint (code, theme, settings, date), so a change of code
+never meets an old answer; ``invoke validate`` and the tools read files afresh.
 """
 
 from __future__ import annotations
