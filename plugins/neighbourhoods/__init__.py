@@ -18,6 +18,7 @@ def register() -> None:
     from . import plugin
 
     signals.initialized.connect(plugin.on_initialized)
+    signals.generator_init.connect(plugin.on_generator_init)
     signals.readers_init.connect(plugin.on_readers_init)
     signals.article_generator_context.connect(plugin.on_article_context)
     signals.content_object_init.connect(plugin.on_content_object)

@@ -14,7 +14,7 @@ from pelican.writers import Writer
 
 from neighbourhood_policing import filters, urls
 from neighbourhood_policing.files import site_path
-from neighbourhood_policing.incremental import BuildCache
+from neighbourhood_policing.incremental import BuildCache, template_bytecode
 from neighbourhood_policing.loading import load_site
 from neighbourhood_policing.loading.memo import LoadMemo
 from neighbourhood_policing.markup import sanitise
@@ -28,6 +28,8 @@ from .reader import MarkdownReader
 
 #: The setting holding the memory of sanitised HTML (see on_content_object).
 MARKUP_MEMO = "MARKUP_MEMO"
+#: The setting holding Jinja's cache of compiled templates (see on_generator_init).
+JINJA_BYTECODE = "JINJA_BYTECODE"
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +62,16 @@ def on_initialized(pelican: Pelican) -> None:
     if isinstance(settings.get("BUILD_CACHE"), BuildCache):
         settings["BUILD_DEFERRED"] = Deferred(Path(settings["OUTPUT_PATH"]))
     settings[MARKUP_MEMO] = LoadMemo.for_build(settings, "markup.pickle")
+    settings[JINJA_BYTECODE] = template_bytecode(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
+
+
+def on_generator_init(generator: Generator) -> None:
+    """Every generator's templates are compiled once, not once per generator and build."""
+    bytecode = generator.settings.get(JINJA_BYTECODE)
+    if bytecode is not None:
+        generator.env.bytecode_cache = bytecode
 
 
 def on_readers_init(readers: Readers) -> None:

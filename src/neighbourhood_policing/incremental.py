@@ -27,12 +27,14 @@ import enum
 import hashlib
 import os
 import pickle
+import shutil
 import types
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, Template, meta
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache, Template, meta
 from pelican.contents import Content
 from pelican.paginator import Page as ListPage
 from pelican.paginator import Paginator
@@ -48,8 +50,36 @@ _MISSING = "(missing)"
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
      "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
-     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO"}
+     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO", "JINJA_BYTECODE"}
 )  # fmt: skip
+
+
+#: What each template source reads and references, by its text and the lexer's syntax:
+#: a live preview builds again and again in one process, and parsing every template
+#: anew each time was a fifth of its rebuild.
+_TemplateNames = tuple[frozenset[str], tuple[str | None, ...]]
+_NAMES_BY_SOURCE: dict[tuple[str, tuple[Any, ...]], _TemplateNames] = {}
+
+
+def _template_names(environment: Environment, source: str) -> _TemplateNames:
+    """The variables ``source`` reads, and the templates it extends, includes or imports
+    (None for one named by an expression)."""
+    syntax = (
+        environment.block_start_string, environment.block_end_string,
+        environment.variable_start_string, environment.variable_end_string,
+        environment.comment_start_string, environment.comment_end_string,
+        environment.line_statement_prefix, environment.line_comment_prefix,
+        tuple(sorted(environment.extensions)),
+    )  # fmt: skip
+    known = _NAMES_BY_SOURCE.get((source, syntax))
+    if known is None:
+        tree = environment.parse(source)
+        known = (
+            frozenset(meta.find_undeclared_variables(tree)),
+            tuple(meta.find_referenced_templates(tree)),
+        )
+        _NAMES_BY_SOURCE[(source, syntax)] = known
+    return known
 
 
 class Uncacheable(Exception):
@@ -294,6 +324,28 @@ class OutputCache:
         write_atomic(self.index_path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def template_bytecode(settings: Mapping[str, Any]) -> FileSystemBytecodeCache | None:
+    """Jinja's cache of compiled templates, in the build cache (none outside a cached build).
+
+    Every Pelican generator has its own Jinja environment and compiles each template it
+    uses again, in every build. Jinja keys compiled code by the template's name and
+    checks it against the template's text; what else can change the code (Jinja itself,
+    the environment's options, the filters folded in at compile time, our code) is in
+    the folder's name, the build fingerprint, so a change of any starts an empty folder.
+    """
+    cache, folder = settings.get("BUILD_CACHE"), settings.get("BUILD_CACHE_DIR")
+    if not isinstance(cache, BuildCache) or not folder:
+        return None
+    parent = Path(folder) / "templates"
+    stamp = _hash(cache.outputs.fingerprint, jinja2.__version__)[:20]
+    if parent.is_dir():
+        for old in parent.iterdir():
+            if old.name != stamp:
+                shutil.rmtree(old, ignore_errors=True)
+    (parent / stamp).mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(parent / stamp))
+
+
 def cache_dir_for(output: Path) -> Path:
     """The cache of the builds into ``output``: ``.<name>-cache`` beside it."""
     output = output.resolve()
@@ -439,9 +491,9 @@ class BuildCache:
                 source = environment.loader.get_source(environment, name)[0]  # type: ignore[union-attr]
             except Exception:
                 return None
-            tree = environment.parse(source)
-            found = set(meta.find_undeclared_variables(tree))
-            for referenced in meta.find_referenced_templates(tree):
+            read, references = _template_names(environment, source)
+            found = set(read)
+            for referenced in references:
                 more = self.names(environment, referenced)
                 if more is None:
                     return None  # a dynamic include: nothing can be assumed

@@ -412,3 +412,27 @@ def test_an_edit_reindexes_only_its_areas_search_shard_and_equals_a_cold_build(
     assert manifest(out) == cold(site, tmp_path / "cold", SEARCH_AREAS_PER_SHARD=1)
     build(site, out, SEARCH_AREAS_PER_SHARD=1)
     assert search_shards(caplog) == (2, 0)
+
+
+def test_templates_compiled_by_one_build_are_not_compiled_again(site, tmp_path, monkeypatch):
+    """Every generator has its own Jinja environment; a build compiles each template
+    once and the next build (a live preview's, in the same process) none."""
+    from jinja2 import Environment
+
+    out = tmp_path / "out"
+    compiled: list[str | None] = []
+    original = Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+    build(site, out)
+    first = [name for name in compiled if name]
+    assert "article.html" in first and len(first) == len(set(first)), first
+    compiled.clear()
+    append(site / UPDATE, "\nOfficers will be back next week.\n")
+    build(site, out)
+    assert "back next week" in (out / UPDATE_PAGE).read_text("utf-8")
+    assert [name for name in compiled if name] == []
