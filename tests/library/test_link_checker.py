@@ -155,3 +155,27 @@ def test_relative_urls_build(tmp_path: Path, mini_copy: Path) -> None:
     out = build(mini_copy, tmp_path / "out", RELATIVE_URLS=True)
     assert 'href="../neighbourhoods/"' in (out / "about/index.html").read_text(encoding="utf-8")
     assert check_output(out, SITEURL) == []
+
+
+def test_a_broken_link_is_reported_with_its_line_from_memory_too(tmp_path: Path) -> None:
+    """The checker keeps each file's links resolved, not the links themselves: the line
+    of a broken one is found again, and a second check from the memory agrees."""
+    from neighbourhood_policing.checks.links import check_links
+    from neighbourhood_policing.checks.output import Output, ParseMemory
+
+    folder = site(
+        tmp_path,
+        {
+            "index.html": '<p>\n<a href="a/">A</a>\n<a href="#top" id="top">top</a>\n\n'
+            '<a href="a/#gone">gone</a>\n<a href="/nowhere/">x</a>\n<a href="a/">again</a>\n',
+            "a/index.html": '<h1 id="here">A</h1>\n<a href="../">home</a>',
+        },
+    )
+    memory = ParseMemory()
+    first = [str(p) for p in check_links(Output(folder, "", memory))]
+    expected = [
+        "index.html:5: links to 'a/#gone', but a/index.html has no element with id 'gone'",
+        "index.html:6: links to '/nowhere/', but the built site has no nowhere/index.html",
+    ]
+    assert first == expected
+    assert [str(p) for p in check_links(Output(folder, "", memory))] == expected

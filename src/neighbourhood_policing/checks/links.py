@@ -11,7 +11,6 @@ are not fetched (the build works offline); ``javascript:``, ``vbscript:`` and
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -40,7 +39,7 @@ def check_links(output: Output, files: Iterable[str] | None = None) -> list[Prob
         for link in map(PlannedLink._make, _plan(output, rel)):
             message = link.message or _target_problem(output, rel, link)
             if message:
-                problems.append(Problem(rel, link.line, None, message))
+                problems.append(Problem(rel, _line_of(output, rel, link.url), None, message))
     return problems
 
 
@@ -48,16 +47,22 @@ class PlannedLink(NamedTuple):
     """One link of a file, as far as the file alone decides: a problem it has in itself
     (``message``), or the site path it leads to (``path``; None for another site).
 
-    Kept between builds as a plain tuple with its text interned: most links are the
-    same on every page, so the memory of a national site's links stays small and
-    quick to read.
+    Kept as a plain tuple, the same tuple for the same link on every page (a page's
+    stylesheet, its menu, its breadcrumbs): a national site has millions of links but
+    few different ones, so the memory of them stays small, in the build and between
+    builds. The line a link is on is found again only for a link with a problem.
     """
 
     url: str
-    line: int | None
     message: str | None
     path: str | None
     fragment: str
+
+
+def _line_of(output: Output, rel: str, url: str) -> int | None:
+    """The line of the first link to ``url`` in the file (parsed again: only a broken
+    link needs it)."""
+    return next((link.line for link in output.links(rel) if link.url == url), None)
 
 
 def _plan(output: Output, rel: str) -> list[tuple[Any, ...]]:
@@ -67,18 +72,16 @@ def _plan(output: Output, rel: str) -> list[tuple[Any, ...]]:
     if key not in plans:
         planned: list[tuple[Any, ...]] = []
         seen: set[str] = set()
-        intern = sys.intern
         for link in output.links(rel):
             if link.url in seen:
                 continue
             seen.add(link.url)
             message = _link_problem(output, link.url)
             path = None if message else _site_path(output, rel, link.url)
-            fragment = _fragment(link.url)
-            planned.append(
-                (intern(link.url), link.line, message, path and intern(path), intern(fragment))
-            )
-        plans[key] = planned
+            made = (link.url, message, path, _fragment(link.url))
+            planned.append(output.shared.setdefault(made, made))
+        plans[key] = tuple(planned)
+        output.forget_links(rel)
     return plans[key]
 
 

@@ -187,7 +187,7 @@ class ParseMemory:
     #: (file, content hash) -> the site paths its links point at.
     linked: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     #: (file, content hash) -> its links as far as the file alone decides (links.py).
-    plans: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    plans: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
     #: file -> content hash, for the output being checked now.
     file_hashes: dict[str, str] = field(default_factory=dict)
 
@@ -212,6 +212,8 @@ class Output:
         self._files: list[str] | None = None
         self._file_set: set[str] = set()
         self._dirs: set[str] = set()
+        #: Values many files hold alike (a planned link, a set of ids), each kept once.
+        self.shared: dict[Any, Any] = {}
 
     def files(self) -> list[str]:
         """Every file in the output, as a path relative to it (sorted)."""
@@ -268,6 +270,19 @@ class Output:
     def links(self, rel: str) -> list[Link]:
         """Every link the file makes."""
         return self.document(rel, complete=True).links
+
+    def forget_links(self, rel: str) -> None:
+        """Keep only the file's ids and heading: once its links are resolved (the link
+        checker's plan), holding every link of every page would grow with the site
+        (gigabytes at national scale). ``links`` parses the file again if asked."""
+        known = self._documents.get(rel)
+        if known is None or not known.complete:
+            return
+        slim = known.slim() or Document(complete=False)
+        self._documents[rel] = slim
+        sha = self.memory.file_hashes.get(rel)
+        if sha is not None and self.memory.documents.get(sha) is known:
+            self.memory.documents[sha] = slim
 
     def page_for(self, url_path: str) -> str:
         """The file that serves a site path ('neighbourhoods/' -> neighbourhoods/index.html)."""
