@@ -28,6 +28,8 @@ import os
 import pickle
 import traceback
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -43,23 +45,62 @@ logger = logging.getLogger(__name__)
 MIN_JOBS_PER_WORKER = 200
 
 
+#: A page's context is kept as what it has of its own over a context most pages share;
+#: past this many values of its own, its context becomes the one the next pages share.
+MAX_OWN_VALUES = 48
+_ABSENT = object()
+
+
 @dataclass
 class _Job:
     template: Template
-    context: dict[str, Any]
+    #: The page's context is ``base`` with ``own`` over it and ``absent`` taken out.
+    base: dict[str, Any]
+    own: dict[str, Any]
+    absent: tuple[str, ...]
     path: str
     rel: str
     key: str | None
     #: The context Pelican's pages read ``localsiteurl`` from (see ``_render_jobs``).
     shared: dict[str, Any] | None = None
 
+    def context(self) -> dict[str, Any]:
+        """The context the page was deferred with: the very same values."""
+        made = {**self.base, **self.own}
+        for name in self.absent:
+            del made[name]
+        return made
+
 
 @dataclass
 class Deferred:
-    """The pages still to render in this build."""
+    """The pages still to render in this build.
+
+    A page's context is Pelican's shared context (some 200 values: every setting, the
+    lists of updates, the site) with a few of the page's own. Kept whole, the contexts
+    of a national site's 230,000 pages took gigabytes; each is kept instead as the
+    values that are not the very objects of a base context many pages share.
+    """
 
     output: Path
     jobs: list[_Job] = field(default_factory=list)
+    _base: dict[str, Any] | None = None
+
+    def add(
+        self, template: Template, context: dict[str, Any], rel: str, key: str | None,
+        shared: dict[str, Any] | None,
+    ) -> None:  # fmt: skip
+        base = self._base
+        own: dict[str, Any] = {}
+        if base is not None:
+            differs = map(is_not, map(base.get, context.keys(), repeat(_ABSENT)), context.values())
+            own = dict(compress(context.items(), differs))
+        if base is None or len(own) > MAX_OWN_VALUES:
+            base = self._base = dict(context)
+            own = {}
+        absent = tuple(base.keys() - context.keys()) if len(base) > len(context) - len(own) else ()
+        path = str(self.output / rel)
+        self.jobs.append(_Job(template, base, own, absent, path, rel, key, shared))
 
 
 class _CachedTemplate:
@@ -87,8 +128,7 @@ class _CachedTemplate:
                 self.writer.links[_target(self.writer.output_path, rel)] = (rel, source)
                 return ""
         if self.deferred is not None and rel:
-            path = str(self.deferred.output / rel)
-            self.deferred.jobs.append(_Job(self.template, context, path, rel, key, self.shared))
+            self.deferred.add(self.template, context, rel, key, self.shared)
             return ""  # the page is written when the jobs run, before anything reads it
         text = self.template.render(context)
         if key is not None:
@@ -147,14 +187,16 @@ def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:
     """
     made = []
     for job in jobs:
-        if job.shared is not None and job.context.get("localsiteurl"):
+        context = job.context()
+        if job.shared is not None and context.get("localsiteurl"):
             # Pelican's pages make their {filename} links from the shared context's
             # localsiteurl, which the writer set for the page when it was deferred.
-            job.shared["localsiteurl"] = job.context["localsiteurl"]
-        data = job.template.render(job.context).encode("utf-8")
+            job.shared["localsiteurl"] = context["localsiteurl"]
+        data = job.template.render(context).encode("utf-8")
+        del context
         write_atomic(Path(job.path), data)
         made.append((job.rel, job.key, hashlib.sha256(data).hexdigest()))
-        job.context = {}  # let the page's context go as soon as it is written
+        job.own = {}  # let what was the page's alone go as soon as it is written
     return made
 
 
