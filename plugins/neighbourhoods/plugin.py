@@ -21,6 +21,7 @@ from neighbourhood_policing.markup import sanitise
 from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.problems import ContentError
 from neighbourhood_policing.rules import newest_first_key, upcoming_events
+from neighbourhood_policing.settings import build_workers
 from neighbourhood_policing.site import AreaRecord, Site, built_pages
 
 from .incremental import CachingWriter, Deferred, run_deferred
@@ -136,16 +137,10 @@ def on_finalized(pelican: Pelican) -> None:
     settings = pelican.settings
     cache, deferred = settings.get("BUILD_CACHE"), settings.get("BUILD_DEFERRED")
     if isinstance(cache, BuildCache) and isinstance(deferred, Deferred):
-        run_deferred(cache, deferred, workers(settings))
+        run_deferred(cache, deferred, build_workers(settings))
     memo = settings.get(MARKUP_MEMO)
     if isinstance(memo, LoadMemo):
         memo.save()
-
-
-def workers(settings: dict[str, Any]) -> int:
-    """BUILD_WORKERS (default: every core), at least one."""
-    wanted = settings.get("BUILD_WORKERS") or os.cpu_count() or 1
-    return max(1, int(wanted))
 
 
 def get_writer(pelican: Pelican) -> type[Writer]:

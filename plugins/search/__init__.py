@@ -3,7 +3,7 @@
 * A generator writes the search page, ``/search/``, from ``search.html`` (the form's
   area, type and category lists come from the site model).
 * On ``finalized``, when every page has been written and before the checks run,
-  Pagefind (through its Python API, no Node.js) indexes the output folder and the
+  Pagefind (its own program, no Node.js) indexes the output folder and the
   priorities and events of the site model, in shards by area
   (``neighbourhood_policing.search_bundle``; unchanged shards come from the build
   cache), and writes the bundle into ``/pagefind/``. Each file of it is announced
@@ -32,6 +32,7 @@ from neighbourhood_policing.search_bundle import (
     shard_numbers,
     write_index,
 )
+from neighbourhood_policing.settings import build_workers
 
 __all__ = ["register"]
 
@@ -94,6 +95,7 @@ def on_finalized(pelican: Any) -> None:
             site_records(site),
             count=_count(pelican.settings),
             cache=Path(cache_dir) / "search" if cache_dir else None,
+            workers=build_workers(pelican.settings),
         )
     except Exception as exc:  # Pagefind runs as a separate program; say what failed
         raise SearchIndexError(

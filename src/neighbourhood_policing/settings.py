@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,3 +28,10 @@ def pelican_settings(
     if output is not None:
         override["OUTPUT_PATH"] = str(Path(output).resolve())
     return read_settings(str(config), override=override)
+
+
+def build_workers(settings: Mapping[str, Any]) -> int:
+    """How many processes a build may keep busy: BUILD_WORKERS (default: every core),
+    at least one."""
+    wanted = settings.get("BUILD_WORKERS") or os.cpu_count() or 1
+    return max(1, int(wanted))
