@@ -137,6 +137,7 @@ def on_finalized(pelican: Pelican) -> None:
     settings = pelican.settings
     cache, deferred = settings.get("BUILD_CACHE"), settings.get("BUILD_DEFERRED")
     if isinstance(cache, BuildCache) and isinstance(deferred, Deferred):
+        cache.forget_digests()  # every page has its key by now
         run_deferred(cache, deferred, build_workers(settings))
     memo = settings.get(MARKUP_MEMO)
     if isinstance(memo, LoadMemo):

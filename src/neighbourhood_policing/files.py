@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
 
@@ -41,14 +41,20 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` (text is UTF-8) to ``path``: a temporary file beside it, then a rename."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], object]) -> None:
+    """Write ``data`` (text is UTF-8) to ``path``: a temporary file beside it, then a rename.
+
+    ``data`` may also be a function that writes to the open file, for what is too big to
+    hold in memory twice (``pickle.dump``, not ``pickle.dumps``).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            if callable(data):
+                data(stream)
+            else:
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

@@ -321,7 +321,9 @@ class OutputCache:
             "output": str(self.previous_output),
             "files": files,
         }
-        write_atomic(self.index_path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(
+            self.index_path, lambda f: pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
+        )
 
 
 def template_bytecode(settings: Mapping[str, Any]) -> FileSystemBytecodeCache | None:
@@ -371,7 +373,9 @@ class BuildCache:
         self._shallow: dict[str, tuple[AreaRecord, str]] = {}
         self._sorted: dict[str, tuple[str, ...]] = {}
         self._last: dict[str, tuple[Any, str]] = {}
-        digester = self.digester
+        self._handle(self.digester)
+
+    def _handle(self, digester: Digester) -> None:
         digester.handlers = [
             (Content, self._content),
             (UpdateInfo, self._update),
@@ -381,6 +385,15 @@ class BuildCache:
             (Paginator, lambda p: _hash("paginator", str(p.num_pages), str(p.count))),
             (URLWrapper, lambda w: _hash("wrapper", type(w).__name__, w.name, w.url)),
         ]
+
+    def forget_digests(self) -> None:
+        """Let go of the digests of this build's values (a quarter of a gigabyte at
+        national scale) once every page has its key; a key asked for later is worked
+        out again, the same."""
+        self.digester = Digester(self.digester.root)
+        self._handle(self.digester)
+        self._shallow.clear()
+        self._last.clear()
 
     # -- digests of the site's own objects ---------------------------------------------
     def _file(self, rel: str) -> str:

@@ -279,6 +279,8 @@ class Output:
         if known is None or not known.complete:
             return
         slim = known.slim() or Document(complete=False)
+        ids = frozenset(slim.ids)
+        slim.ids = self.shared.setdefault(ids, ids)  # type: ignore[assignment]  # most pages' are alike
         self._documents[rel] = slim
         sha = self.memory.file_hashes.get(rel)
         if sha is not None and self.memory.documents.get(sha) is known:

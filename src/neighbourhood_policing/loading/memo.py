@@ -117,4 +117,4 @@ class LoadMemo:
             return
         stored = {"version": VERSION, "stamp": self.stamp, "answers": self._new}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.path, lambda f: pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL))
