@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import os
 import pickle
@@ -133,6 +134,12 @@ def file_digest(path: Path, memo: dict[Path, str]) -> str:
     return memo[path]
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names (``dataclasses.fields`` works them out on every call)."""
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 class Digester:
     """Digests of the values pages are made from, each computed once per build.
 
@@ -201,7 +208,7 @@ class Digester:
                 value,
                 lambda: _hash(
                     type(value).__name__,
-                    *(self.digest(getattr(value, f.name)) for f in dataclasses.fields(value)),
+                    *(self.digest(getattr(value, name)) for name in _field_names(type(value))),
                 ),
             )
         if isinstance(value, types.ModuleType):  # a plugin given as a module: never reused
