@@ -65,7 +65,9 @@ def read_markdown(ctx: LoadContext, path: Path) -> str | None:
 
 def check_references(ctx: LoadContext, path: Path, text: str) -> None:
     """Images and links in Markdown that point at files must point at files that exist."""
-    for line, target, image in markdown_references(text):
+    # Which links and images the text has is a pure function of it: remembered by it.
+    found = ctx.memo.remember("references", text, lambda: tuple(markdown_references(text)))
+    for line, target, image in found:
         message = reference_problem(ctx.root, path, target, image)
         if message:
             ctx.problem(path, line, message)
