@@ -59,10 +59,11 @@ class Document:
     complete: bool = True
 
     def slim(self) -> Document | None:
-        """This document without its links, for keeping; None when nothing is left."""
+        """This document without its links, for keeping (itself when it has none kept);
+        None when nothing is left."""
         if not self.ids and not self.h1:
             return None
-        return Document(self.ids, [], self.h1, complete=False)
+        return Document(self.ids, [], self.h1, complete=False) if self.complete else self
 
 
 def _add_url_attributes(document: Document, element: Any, tag: str) -> None:

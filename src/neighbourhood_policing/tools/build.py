@@ -158,8 +158,8 @@ def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
     # Without their links: what they resolve to is in the plans, and a file's links
     # are parsed again only when its plan is not known (Output.links).
     for sha, document in memory.documents.items():
-        slim = (document.slim() if document.complete else document) if sha in hashes else None
-        if slim is not None and (slim.ids or slim.h1):
+        slim = document.slim() if sha in hashes else None
+        if slim is not None:
             kept.documents[sha] = slim
     stored = {"fingerprint": outputs.fingerprint, "memory": kept}
     # Written as it is pickled: at national scale the pickle is hundreds of megabytes.
