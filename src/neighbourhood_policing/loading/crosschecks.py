@@ -49,6 +49,9 @@ def check_area(ctx: LoadContext, record: AreaRecord, line_maps: dict[str, LineMa
                 )
     if record.patrols:
         lines = line_maps["patrols.yaml"]
+        # Widened once per area, not once per patrol: widening a boundary of a hundred
+        # points is most of this check's time.
+        near = record.shape.buffer(BOUNDARY_TOLERANCE) if record.shape is not None else None
         for index, patrol in enumerate(record.patrols):
             try:
                 place = patrol_geometry(patrol)
@@ -60,9 +63,7 @@ def check_area(ctx: LoadContext, record: AreaRecord, line_maps: dict[str, LineMa
                     f"{patrol.id}.where",
                 )
                 continue
-            if record.shape is not None and not record.shape.buffer(BOUNDARY_TOLERANCE).contains(
-                place
-            ):
+            if near is not None and not near.contains(place):
                 ctx.problem(
                     folder / "patrols.yaml",
                     lines.line_for((index, "where")),
