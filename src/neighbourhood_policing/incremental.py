@@ -134,6 +134,17 @@ def file_digest(path: Path, memo: dict[Path, str]) -> str:
     return memo[path]
 
 
+#: A plain value's digest is its type and text, hashed only when long: most values a
+#: page is made from are short text, numbers and dates, and a hash for each was a
+#: tenth of a rebuild. (A hash is hexadecimal, never ``type:text``.)
+_SHORT = 80
+
+
+def _plain(value: Any) -> str:
+    text, name = repr(value), type(value).__name__
+    return f"{name}:{text}" if len(text) <= _SHORT else _hash(name, text)
+
+
 @functools.cache
 def _field_names(kind: type) -> tuple[str, ...]:
     """A dataclass's field names (``dataclasses.fields`` works them out on every call)."""
@@ -162,7 +173,18 @@ class Digester:
         self.root = root
         self._memo: dict[int, tuple[Any, str]] = {}
         self._files: dict[Path, str] = {}
-        self.handlers: list[tuple[type, Callable[[Any], str]]] = []
+        self._handlers: list[tuple[type, Callable[[Any], str]]] = []
+        self._how: dict[type, Callable[[Any], str]] = {}
+
+    @property
+    def handlers(self) -> list[tuple[type, Callable[[Any], str]]]:
+        """(type, digest function) for the site's own objects, tried before the rest."""
+        return self._handlers
+
+    @handlers.setter
+    def handlers(self, handlers: list[tuple[type, Callable[[Any], str]]]) -> None:
+        self._handlers = handlers
+        self._how.clear()
 
     def _memoised(self, value: Any, make: Callable[[], str]) -> str:
         entry = self._memo.get(id(value))
@@ -173,20 +195,28 @@ class Digester:
         return result
 
     def digest(self, value: Any) -> str:
-        if value is None or isinstance(value, (bool, int, float, str, bytes)):
-            return _hash(type(value).__name__, repr(value))
-        if isinstance(value, enum.Enum):
-            return _hash("enum", type(value).__name__, repr(value.value))
-        if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-            return _hash(type(value).__name__, repr(value))
-        if isinstance(value, (list, tuple)):
-            return self._memoised(
+        how = self._how.get(type(value))
+        if how is None:
+            how = self._how[type(value)] = self._how_for(type(value))
+        return how(value)
+
+    def _how_for(self, kind: type) -> Callable[[Any], str]:
+        """How values of ``kind`` are digested: worked out once per type, since a page's
+        key digests hundreds of values and asking each what it is was most of the time."""
+        if kind is type(None) or issubclass(kind, (bool, int, float, str, bytes)):
+            return _plain
+        if issubclass(kind, enum.Enum):
+            return lambda value: _hash("enum", type(value).__name__, repr(value.value))
+        if issubclass(kind, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+            return _plain
+        if issubclass(kind, (list, tuple)):
+            return lambda value: self._memoised(
                 value, lambda: _hash("seq", *(self.digest(item) for item in value))
             )
-        if isinstance(value, (set, frozenset)):
-            return _hash("set", *sorted(self.digest(item) for item in value))
-        if isinstance(value, Mapping):
-            return self._memoised(
+        if issubclass(kind, (set, frozenset)):
+            return lambda value: _hash("set", *sorted(self.digest(item) for item in value))
+        if issubclass(kind, Mapping):
+            return lambda value: self._memoised(
                 value,
                 lambda: _hash(
                     "map",
@@ -197,25 +227,33 @@ class Digester:
                     ),
                 ),
             )
-        for kind, handler in self.handlers:
-            if isinstance(value, kind):
-                return self._memoised(value, lambda h=handler: h(value))
-        model_dump = getattr(value, "model_dump_json", None)
-        if callable(model_dump):  # a pydantic model: content, fully
-            return self._memoised(value, lambda: _hash(type(value).__name__, model_dump()))
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return self._memoised(
+        for handled, handler in self.handlers:
+            if issubclass(kind, handled):
+                return lambda value, h=handler: self._memoised(value, lambda: h(value))
+        if callable(getattr(kind, "model_dump_json", None)):  # a pydantic model: fully
+            return lambda value: self._memoised(
+                value, lambda: _hash(type(value).__name__, value.model_dump_json())
+            )
+        if dataclasses.is_dataclass(kind):
+            names = _field_names(kind)
+            return lambda value: self._memoised(
                 value,
                 lambda: _hash(
-                    type(value).__name__,
-                    *(self.digest(getattr(value, name)) for name in _field_names(type(value))),
+                    type(value).__name__, *(self.digest(getattr(value, name)) for name in names)
                 ),
             )
-        if isinstance(value, types.ModuleType):  # a plugin given as a module: never reused
-            return _hash("module", value.__name__, str(id(value)))
-        if callable(value):  # a function or filter: its code is in the fingerprint
-            return _hash("callable", getattr(value, "__qualname__", repr(type(value))))
-        raise Uncacheable(type(value).__name__)
+        if issubclass(kind, types.ModuleType):  # a plugin given as a module: never reused
+            return lambda value: _hash("module", value.__name__, str(id(value)))
+        if any("__call__" in vars(base) for base in kind.__mro__):
+            # a function, filter or class: its code is in the fingerprint
+            return lambda value: _hash(
+                "callable", getattr(value, "__qualname__", repr(type(value)))
+            )
+
+        def uncacheable(value: Any) -> str:
+            raise Uncacheable(type(value).__name__)
+
+        return uncacheable
 
     def file(self, path: Path) -> str:
         return file_digest(path, self._files)
