@@ -167,7 +167,7 @@ def on_finalized(pelican: Pelican) -> None:
     if isinstance(cache, BuildCache) and isinstance(deferred, Deferred):
         cache.forget_digests()  # every page has its key by now
         run_deferred(cache, deferred, build_workers(settings))
-    memo = settings.get(MARKUP_MEMO)
+    memo = settings.pop(MARKUP_MEMO, None)  # saved, and not needed after reading
     if isinstance(memo, LoadMemo):
         memo.save()
 

@@ -4,7 +4,8 @@
 carry their updates (own and force-wide, newest first) as soon as the model is
 loaded, so ``invoke validate``, the tools and the build see the same complete model.
 During a build the neighbourhoods plugin links each update to the page Pelican made of
-it (``UpdateInfo.article``); that is the only thing the build adds.
+it (``UpdateInfo.article``), the only thing the build adds, and lets it go once
+Pelican has finished (before the checks).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class UpdateInfo:
     url: str
     home_record: AreaRecord | None = None
     area_records: list[AreaRecord] = field(default_factory=list)
-    #: The page Pelican made of it (set during a build; None under validate and tools).
+    #: The page Pelican made of it (set during Pelican's run; None before and after it,
+    #: and under validate and tools).
     article: Any = None
 
     @property

@@ -9,6 +9,7 @@ the published site down half-written.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -169,6 +170,24 @@ def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
     )
 
 
+def _let_pelican_go(settings: dict[str, Any], outputs: OutputCache | None) -> None:
+    """Let go of what only Pelican's run needed, before the checks.
+
+    Pelican's page of each update (its rendered text, metadata and a reference to the
+    whole context) is reached through the model (``UpdateInfo.article``) and kept it all
+    alive: at national scale most of the build's memory, with the checks' on top. The
+    checks read the built files and the model's own data, and the last build's output
+    record was only asked while pages were being keyed.
+    """
+    site = settings.get("SITE_MODEL")
+    if site is not None:
+        for info in site.updates.values():
+            info.article = None
+    if outputs is not None:
+        outputs.old = {}
+    gc.collect()  # Pelican's pages and contexts refer to each other
+
+
 class StaleCache(Exception):
     """Pages taken from the last build are not what it recorded (changed since)."""
 
@@ -240,6 +259,7 @@ def _build(
             raise ContentError([problem]) from None
         if errors.messages:
             raise BuildFailed(errors.messages)
+        _let_pelican_go(settings, outputs)
         memory = _parse_memory(outputs)
         problems = check_built_site(staging, settings, memory)
         stale = outputs.stale_links(memory.file_hashes, staging) if outputs else []
