@@ -25,8 +25,6 @@ import hashlib
 import io
 import logging
 import os
-import pickle
-import traceback
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import is_not
@@ -38,6 +36,7 @@ from pelican.writers import Writer
 
 from neighbourhood_policing.files import link_atomic, write_atomic
 from neighbourhood_policing.incremental import BuildCache
+from neighbourhood_policing.parallel import WorkFailed, in_forks
 
 logger = logging.getLogger(__name__)
 
@@ -200,63 +199,19 @@ def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:
     return made
 
 
-def _in_child(jobs: list[_Job], stream: int) -> None:
-    try:
-        payload = pickle.dumps(("ok", _render_jobs(jobs)))
-    except BaseException:
-        payload = pickle.dumps(("error", traceback.format_exc()))
-    with os.fdopen(stream, "wb") as pipe:
-        pipe.write(payload)
-
-
 def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
     """Render every page still to make, on up to ``workers`` processes."""
     jobs, deferred.jobs = deferred.jobs, []
     if not jobs:
         return
     count = max(1, min(workers, len(jobs) // MIN_JOBS_PER_WORKER))
-    if count == 1 or not hasattr(os, "fork"):
-        for rel, key, sha in _render_jobs(jobs):
-            if key is not None:
-                cache.outputs.record_hash(rel, key, sha)
-        return
-    shares = [jobs[i::count] for i in range(count)]
-    children: list[tuple[int, int, list[_Job]]] = []
-    for share in shares[1:]:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: render its share, report, and leave without cleanup
-            os.close(read)
-            code = 0
-            try:
-                _in_child(share, write)
-            except BaseException:
-                code = 1
-            os._exit(code)
-        os.close(write)
-        children.append((pid, read, share))
-    failures: list[str] = []
     try:
-        for rel, key, sha in _render_jobs(shares[0]):
+        answers = in_forks(_render_jobs, [jobs[i::count] for i in range(count)])
+    except WorkFailed as exc:
+        raise RuntimeError(f"Rendering pages failed:\n{exc}") from None
+    for made in answers:
+        for rel, key, sha in made:
             if key is not None:
                 cache.outputs.record_hash(rel, key, sha)
-    except BaseException:
-        failures.append(traceback.format_exc())
-    for pid, read, _share in children:
-        with os.fdopen(read, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(pid, 0)
-        try:
-            status, value = pickle.loads(payload)
-        except Exception:
-            failures.append(f"a rendering worker stopped without a word (pid {pid})")
-            continue
-        if status != "ok":
-            failures.append(value)
-            continue
-        for rel, key, sha in value:
-            if key is not None:
-                cache.outputs.record_hash(rel, key, sha)
-    if failures:
-        raise RuntimeError("Rendering pages failed:\n" + "\n".join(failures))
-    logger.info("Rendered %d pages on %d processes", len(jobs), count)
+    if count > 1:
+        logger.info("Rendered %d pages on %d processes", len(jobs), count)
