@@ -179,3 +179,33 @@ def test_a_broken_link_is_reported_with_its_line_from_memory_too(tmp_path: Path)
     ]
     assert first == expected
     assert [str(p) for p in check_links(Output(folder, "", memory))] == expected
+
+
+def test_files_read_on_several_processes_give_the_same_answers(
+    tmp_path: Path, sample_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national site's files are hashed, parsed and planned on every core: what the
+    workers learn must be what one process reading each file as asked learns."""
+    from neighbourhood_policing.checks import links as checker
+    from neighbourhood_policing.checks.output import Output, ParseMemory
+
+    broken = GOOD["index.html"] + '\n<a href="/nowhere/">x</a>\n<a href="#gone">y</a>'
+    found = []
+    for folder in (site(tmp_path, {**GOOD, "index.html": broken}), sample_output):
+        alone = Output(folder, SITEURL, ParseMemory())
+        expected = [str(p) for p in checker.check_links(alone)]
+        monkeypatch.setattr(checker, "MIN_FILES_PER_WORKER", 1)
+        shared = Output(folder, SITEURL, ParseMemory())
+        checker.read_all(shared, 2)
+        assert shared.memory.file_hashes == alone.memory.file_hashes  # read before asked
+        assert shared.memory.plans == alone.memory.plans
+        for rel in alone.files():
+            assert shared.linked_paths(rel) == alone.linked_paths(rel), rel
+            assert shared.document(rel).ids == alone.document(rel).ids, rel
+            assert shared.document(rel).h1 == alone.document(rel).h1, rel
+        assert [str(p) for p in checker.check_links(shared)] == expected
+        found.append(expected)
+        monkeypatch.undo()
+    assert [len(problems) for problems in found] == [2, 0]  # the broken site, the sample
+    assert ":2: links to '/nowhere/'" in found[0][0]
+    assert len(alone.files()) > 100

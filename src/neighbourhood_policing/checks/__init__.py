@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem
-from .links import check_links
+from ..settings import build_workers
+from .links import check_links, read_all
 from .nothing_lost import check_nothing_lost
 from .output import Output, ParseMemory
 
@@ -34,6 +35,8 @@ def check_built_site(
     site = settings.get("SITE_MODEL")
     output = Output(Path(output_path), settings.get("SITEURL", ""), memory)
     problems: list[Problem] = []
+    if settings.get("CHECK_LINKS", True):
+        read_all(output, build_workers(settings))
     if site is not None:
         problems += check_nothing_lost(site, output, settings)
     if settings.get("CHECK_LINKS", True):

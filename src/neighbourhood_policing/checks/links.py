@@ -10,14 +10,16 @@ are not fetched (the build works offline); ``javascript:``, ``vbscript:`` and
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..parallel import in_forks
 from ..problems import Problem
-from .output import Output
+from .output import Document, Link, Output, PlannedLink, decode
 
 #: Schemes that are never fetched or checked: they leave the site by design.
 EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel", "sms", "webcal", "geo"}
@@ -43,58 +45,82 @@ def check_links(output: Output, files: Iterable[str] | None = None) -> list[Prob
     return problems
 
 
-class PlannedLink(NamedTuple):
-    """One link of a file, as far as the file alone decides: a problem it has in itself
-    (``message``), or the site path it leads to (``path``; None for another site).
-
-    Kept as a plain tuple, the same tuple for the same link on every page (a page's
-    stylesheet, its menu, its breadcrumbs): a national site has millions of links but
-    few different ones, so the memory of them stays small, in the build and between
-    builds. The line a link is on is found again only for a link with a problem.
-    """
-
-    url: str
-    message: str | None
-    path: str | None
-    fragment: str
-
-
 def _line_of(output: Output, rel: str, url: str) -> int | None:
     """The line of the first link to ``url`` in the file (parsed again: only a broken
     link needs it)."""
     return next((link.line for link in output.links(rel) if link.url == url), None)
 
 
-def _plan(output: Output, rel: str) -> list[tuple[Any, ...]]:
+def _plan(output: Output, rel: str) -> tuple[tuple[Any, ...], ...]:
     """The file's links, resolved once per content (kept in the output's memory)."""
     key = (rel, output.content_hash(rel))
     plans = output.memory.plans
     if key not in plans:
-        planned: list[tuple[Any, ...]] = []
-        seen: set[str] = set()
-        for link in output.links(rel):
-            if link.url in seen:
-                continue
-            seen.add(link.url)
-            message = _link_problem(output, link.url)
-            path = None if message else _site_path(output, rel, link.url)
-            made = (link.url, message, path, _fragment(link.url))
-            planned.append(output.shared.setdefault(made, made))
-        plans[key] = tuple(planned)
+        plans[key] = _plan_of(output, rel, output.links(rel))
         output.forget_links(rel)
     return plans[key]
 
 
-def _site_path(output: Output, rel: str, url: str) -> str | None:
-    if url.strip().startswith("//"):
-        return None  # another host, protocol-relative
-    if _SCHEME.match(url):
-        inside = bool(output.siteurl) and (
-            url == output.siteurl or url.startswith(output.siteurl + "/")
-        )
-        if not inside:
-            return None
-    return output.site_path(url, rel)
+def _plan_of(output: Output, rel: str, links: Iterable[Link]) -> tuple[tuple[Any, ...], ...]:
+    planned: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    for link in links:
+        if link.url in seen:
+            continue
+        seen.add(link.url)
+        message = _link_problem(output, link.url)
+        # Where it leads, as a browser sees it (which trims spaces around an address).
+        path = None if message else output.site_path(link.url, rel)
+        made = (link.url, message, path, _fragment(link.url))
+        planned.append(output.shared.setdefault(made, made))
+    return tuple(planned)
+
+
+#: Fewer files to read than this are not worth a fork.
+MIN_FILES_PER_WORKER = 2000
+
+
+def read_all(output: Output, workers: int) -> None:
+    """Hash every file the checks read, and parse and plan those the memory does not
+    know, on up to ``workers`` processes: a national site has hundreds of thousands of
+    files, and reading them was a third of a cold build. What each worker learns goes
+    into the output's memory, as if this process had read the files itself; with too
+    few files for a fork, files are read as they are asked for."""
+    names = [f for f in output.files() if Path(f).suffix.lower() in CHECKED_SUFFIXES]
+    count = max(1, min(workers, len(names) // MIN_FILES_PER_WORKER))
+    if count == 1:
+        return
+    memory = output.memory
+    shares = [names[i::count] for i in range(count)]
+    for answers in in_forks(lambda share: _read(output, share), shares):
+        for rel, sha, parsed in answers:
+            memory.file_hashes[rel] = sha
+            if parsed is None:
+                continue
+            ids, h1, plan = parsed
+            ids = output.shared.setdefault(ids, ids)
+            memory.documents.setdefault(sha, Document(ids, [], h1, complete=False))
+            memory.plans[(rel, sha)] = plan
+
+
+def _read(output: Output, names: list[str]) -> list[tuple[str, str, Any]]:
+    """(file, SHA-256, (its ids, heading and plan) or None when the memory knows them)."""
+    memory = output.memory
+    answers: list[tuple[str, str, Any]] = []
+    for rel in names:
+        try:
+            data = (output.folder / rel).read_bytes()
+        except OSError:
+            answers.append((rel, "", None))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if (rel, sha) in memory.plans:
+            answers.append((rel, sha, None))
+            continue
+        document = output.parse(rel, decode(data))
+        plan = _plan_of(output, rel, document.links)
+        answers.append((rel, sha, (frozenset(document.ids), document.h1, plan)))
+    return answers
 
 
 def _link_problem(output: Output, url: str) -> str | None:

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
@@ -178,6 +178,28 @@ PARSERS = {
 }
 
 
+class PlannedLink(NamedTuple):
+    """One link of a file, as far as the file alone decides: a problem it has in itself
+    (``message``), or the site path it leads to (``path``; None for another site).
+
+    Kept as a plain tuple, the same tuple for the same link on every page (a page's
+    stylesheet, its menu, its breadcrumbs): a national site has millions of links but
+    few different ones, so the memory of them stays small, in the build and between
+    builds. The line a link is on is found again only for a link with a problem.
+    """
+
+    url: str
+    message: str | None
+    path: str | None
+    fragment: str
+
+
+def decode(data: bytes) -> str:
+    """A file's text as the checks read it: UTF-8 (anything else replaced), with
+    universal newlines, as ``Path.read_text`` gives it."""
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass
 class ParseMemory:
     """What earlier checks learnt of files, by their bytes: a file parsed once is never
@@ -263,10 +285,15 @@ class Output:
             sha = self.content_hash(rel)
             known = self.memory.documents.get(sha)
             if known is None or (complete and not known.complete):
-                known = parser(path.read_text(encoding="utf-8", errors="replace"))
+                known = parser(decode(path.read_bytes()))
                 self.memory.documents[sha] = known
         self._documents[rel] = known
         return known
+
+    def parse(self, rel: str, text: str) -> Document:
+        """What ``text``, the content of the file ``rel``, holds (by its kind)."""
+        parser = PARSERS.get(posixpath.splitext(rel)[1].lower())
+        return parser(text) if parser is not None else Document()
 
     def links(self, rel: str) -> list[Link]:
         """Every link the file makes."""
@@ -334,7 +361,16 @@ class Output:
         if rel not in self._linked:
             key = (rel, self.content_hash(rel) if self.is_file(rel) else "")
             found = self.memory.linked.get(key)
-            if found is None:
+            plan = self.memory.plans.get(key) if found is None else None
+            if plan is not None:  # the link checker's plan: a link's path, unless it
+                # has a problem of its own (then it is worked out here)
+                found = set()
+                for link in map(PlannedLink._make, plan):
+                    path = link.path if link.message is None else self.site_path(link.url, rel)
+                    if path is not None:
+                        found.add(path)
+                self.memory.linked[key] = found
+            elif found is None:
                 found = set()
                 for link in self.links(rel):
                     path = self.site_path(link.url, rel)
