@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import link_atomic
+from .parallel import in_forks
 from .search import BUNDLE_DIR, EXCLUDE, LANGUAGE, UNUSED, SearchRecord
 
 __all__ = [
@@ -135,21 +136,38 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _indexed_pages(output: Path) -> Iterable[tuple[str, str]]:
-    """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK)."""
+#: Fewer pages to read than this are not worth a fork.
+MIN_PAGES_PER_WORKER = 2000
+
+
+def _indexed_pages(output: Path, workers: int = 1) -> list[tuple[str, str]]:
+    """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK), read
+    on up to ``workers`` processes (a national site has 200,000 pages to read)."""
+    names: list[str] = []
     for folder, dirs, files in os.walk(output):
-        here = Path(folder)
-        rel_folder = here.relative_to(output).as_posix()
+        rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and not (rel_folder == "." and d == BUNDLE_DIR)
         )
-        for name in sorted(files):
-            if not name.endswith(".html"):
-                continue
-            data = (here / name).read_bytes()
-            if BODY_MARK in data:
-                rel = name if rel_folder == "." else f"{rel_folder}/{name}"
-                yield rel, hashlib.sha256(data).hexdigest()
+        prefix = "" if rel_folder == "." else f"{rel_folder}/"
+        names += [prefix + name for name in sorted(files) if name.endswith(".html")]
+    count = max(1, min(workers, len(names) // MIN_PAGES_PER_WORKER))
+    found: dict[str, str] = {}
+    for answers in in_forks(
+        lambda share: _marked(output, share), [names[i::count] for i in range(count)]
+    ):
+        found.update(answers)
+    return [(rel, found[rel]) for rel in names if rel in found]
+
+
+def _marked(output: Path, names: list[str]) -> list[tuple[str, str]]:
+    """(page, SHA-256) of those of ``names`` that Pagefind indexes."""
+    marked = []
+    for rel in names:
+        data = (output / rel).read_bytes()
+        if BODY_MARK in data:
+            marked.append((rel, hashlib.sha256(data).hexdigest()))
+    return marked
 
 
 #: The scripts of the bundle end with their exports; a cut-off one would break search.
@@ -301,7 +319,7 @@ def write_index(
     version = _pagefind_version()
     shards: dict[int, _Shard] = {}
     result = IndexResult()
-    for rel, sha in _indexed_pages(output):
+    for rel, sha in _indexed_pages(output, workers):
         number = shard_of_page(rel, count)
         shards.setdefault(number, _Shard(number)).pages.append((rel, sha))
         result.pages += 1

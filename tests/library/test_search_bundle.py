@@ -103,3 +103,18 @@ def test_a_bundle_in_a_format_it_does_not_know_is_an_error(bundle: Path) -> None
     path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps({"not": "a list"})))
     with pytest.raises(BundleFormatError, match=path.name):
         make_stable(bundle)
+
+
+def test_pages_read_on_several_processes_are_the_pages_one_reads(
+    sample_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At national scale the pages to index are read on every core: the same pages, in
+    the same order, with the same hashes as one process finds."""
+    from neighbourhood_policing import search_bundle
+
+    alone = search_bundle._indexed_pages(sample_output, workers=2)  # too few to fork
+    monkeypatch.setattr(search_bundle, "MIN_PAGES_PER_WORKER", 1)
+    assert search_bundle._indexed_pages(sample_output, workers=2) == alone
+    assert len(alone) > 50
+    assert all(not rel.startswith("pagefind/") for rel, _ in alone)
+    assert "neighbourhoods/bridgnorth/index.html" in dict(alone)  # an area page
