@@ -499,8 +499,8 @@ class BuildCache:
             info.meta.model_dump_json(),
             *(self._area_shallow(r) for r in info.area_records),
         ]
-        if info.article is not None:
-            parts.append(self._content(info.article))
+        if info.article is not None:  # through the memo: its own page's key has it already
+            parts.append(self.digester.digest(info.article))
         return _hash(*parts)
 
     def _content(self, content: Content) -> str:
