@@ -37,6 +37,8 @@ class LoadContext:
     broken: set[tuple[str, str]] = field(default_factory=set)
     #: What parsing each file gave the last build, by its bytes (empty outside a build).
     memo: LoadMemo = field(default_factory=LoadMemo)
+    #: The real place of each folder asked about in this load (``files.inside``).
+    real_folders: dict[Path, Path] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.site = Site(root=self.root, build_date=self.build_date)

@@ -29,7 +29,7 @@ def report_outside_link(ctx: LoadContext, path: Path) -> None:
 
 def safe_path(ctx: LoadContext, path: Path) -> bool:
     """False (reported once) for a file that is, or sits behind, a link out of the repo."""
-    if inside(ctx.root, path):
+    if inside(ctx.root, path, ctx.real_folders):
         return True
     if path.is_symlink():
         report_outside_link(ctx, path)
