@@ -416,6 +416,7 @@ class BuildCache:
         self.digester = Digester(root)
         self._names: dict[str, frozenset[str] | None] = {}
         self._shallow: dict[str, tuple[AreaRecord, str]] = {}
+        self._files: dict[str, str] = {}
         self._sorted: dict[str, tuple[str, ...]] = {}
         self._last: dict[str, tuple[Any, str]] = {}
         self._handle(self.digester)
@@ -438,12 +439,16 @@ class BuildCache:
         self.digester = Digester(self.digester.root)
         self._handle(self.digester)
         self._shallow.clear()
+        self._files.clear()
         self._last.clear()
 
     # -- digests of the site's own objects ---------------------------------------------
     def _file(self, rel: str) -> str:
-        root = self.digester.root
-        return self.digester.file(root / rel) if root else _MISSING
+        found = self._files.get(rel)  # asked for each update by every page of its areas
+        if found is None:
+            root = self.digester.root
+            found = self._files[rel] = self.digester.file(root / rel) if root else _MISSING
+        return found
 
     def _area_shallow(self, record: AreaRecord) -> str:
         """An area's own content: what an update's page may show of its areas.
