@@ -231,3 +231,20 @@ def test_validate_task_exit_codes(mini_copy: Path) -> None:
     bad = invoke("validate", "--content-root", str(mini_copy))
     assert bad.returncode == 2
     assert bad.stderr.startswith("neighbourhoods/beta/area.yaml:2: is not valid YAML")
+
+
+def test_a_build_lets_go_of_pelicans_pages(mini_copy: Path, tmp_path: Path) -> None:
+    """Pelican keeps every page it made in caches of its class; a build lets them go
+    before its checks (they were most of a national build's memory), and a live
+    preview that builds again and again in one process does not keep every build's."""
+    import gc
+
+    from pelican.contents import Content
+    from support import build
+
+    build(mini_copy, tmp_path / "out")
+    gc.collect()
+    root = str(mini_copy)
+    left = [o for o in gc.get_objects() if isinstance(o, Content)]
+    left = [o for o in left if str(o.source_path).startswith(root)]
+    assert left == []

@@ -179,10 +179,19 @@ def _let_pelican_go(settings: dict[str, Any], outputs: OutputCache | None) -> No
     checks read the built files and the model's own data, and the last build's output
     record was only asked while pages were being keyed.
     """
+    from pelican.contents import Content
+
     site = settings.get("SITE_MODEL")
     if site is not None:
         for info in site.updates.values():
             info.article = None
+    # Pelican remembers every page's rendered text and summary in caches of its class,
+    # by page: they would keep every page of every build alive (a live preview builds
+    # again and again in one process).
+    for name in ("get_content", "get_summary"):
+        cache = getattr(vars(Content).get(name), "cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
     if outputs is not None:
         outputs.old = {}
     gc.collect()  # Pelican's pages and contexts refer to each other
