@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,47 +173,56 @@ class ReportsGenerator(Generator):
     def _write_areas(self, writer: Any, maker: Any, pdf_template: Any) -> tuple[int, int]:
         """Each area's reports (and their PDFs), its list of reports and its feeds."""
         feeds = count = 0
-        build_date = self.site.build_date
+        cache = self.settings.get("BUILD_CACHE")
         for record in self.site.areas.values():
-            reports = area_reports(record, build_date)
-            if not reports:
-                continue
-            count += len(reports)
-            pdfs: list[bytes | None] = [None] * len(reports)
-            if maker is not None and pdf_template is not None:
-                pdfs = list(
-                    maker.render_many(
-                        [pdf_template.render({**self.context, "report": r}) for r in reports]
-                    )
+            # An area's reports are made for its own few pages: their digests are not
+            # kept for the rest of the build (at national scale, 48,000 reports).
+            with cache.digester.passing() if isinstance(cache, BuildCache) else nullcontext():
+                made = self._write_area(writer, record, maker, pdf_template)
+            if made:
+                count += made
+                feeds += 2
+        return count, feeds
+
+    def _write_area(self, writer: Any, record: Any, maker: Any, pdf_template: Any) -> int:
+        """One area's reports, its list of reports and its feeds; how many reports."""
+        reports = area_reports(record, self.site.build_date)
+        if not reports:
+            return 0
+        pdfs: list[bytes | None] = [None] * len(reports)
+        if maker is not None and pdf_template is not None:
+            pdfs = list(
+                maker.render_many(
+                    [pdf_template.render({**self.context, "report": r}) for r in reports]
                 )
-            write_outputs(
-                self.output_path,
-                [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data],
-                self.announce,
             )
-            for position, report in enumerate(reports):
-                data = pdfs[position]
-                self._write(
-                    writer,
-                    report.url,
-                    "report",
-                    report=report,
-                    newer=reports[position - 1].month if position > 0 else None,
-                    older=reports[position + 1].month if position + 1 < len(reports) else None,
-                    pdf_size=len(data) if data else None,
-                    lastmod=report.content_date(),
-                )
+        write_outputs(
+            self.output_path,
+            [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data],
+            self.announce,
+        )
+        for position, report in enumerate(reports):
+            data = pdfs[position]
             self._write(
                 writer,
-                urls.reports_url(record.slug),
-                "area_reports",
-                area=record,
-                reports=reports,
-                lastmod=max(r.content_date() for r in reports),
+                report.url,
+                "report",
+                report=report,
+                newer=reports[position - 1].month if position > 0 else None,
+                older=reports[position + 1].month if position + 1 < len(reports) else None,
+                pdf_size=len(data) if data else None,
+                lastmod=report.content_date(),
             )
-            self._write_feeds(record, reports)
-            feeds += 2
-        return count, feeds
+        self._write(
+            writer,
+            urls.reports_url(record.slug),
+            "area_reports",
+            area=record,
+            reports=reports,
+            lastmod=max(r.content_date() for r in reports),
+        )
+        self._write_feeds(record, reports)
+        return len(reports)
 
     def _write_feeds(self, record: Any, reports: list[MonthReport]) -> None:
         """The area's RSS and Atom feeds of reports: reused when the reports are the same."""

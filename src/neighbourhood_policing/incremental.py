@@ -21,6 +21,7 @@ builds after every kind of edit and compares the tree with a cold build, byte fo
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -30,7 +31,7 @@ import os
 import pickle
 import shutil
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,8 @@ class Digester:
         self._files: dict[Path, str] = {}
         self._handlers: list[tuple[type, Callable[[Any], str]]] = []
         self._how: dict[type, Callable[[Any], str]] = {}
+        #: What was remembered since ``passing`` began (None outside it).
+        self._passing: list[int] | None = None
 
     @property
     def handlers(self) -> list[tuple[type, Callable[[Any], str]]]:
@@ -192,7 +195,23 @@ class Digester:
             return entry[1]
         result = make()
         self._memo[id(value)] = (value, result)  # the reference keeps the id from reuse
+        if self._passing is not None:
+            self._passing.append(id(value))
         return result
+
+    @contextlib.contextmanager
+    def passing(self) -> Iterator[None]:
+        """Digests remembered inside are forgotten at its end: for values made for a few
+        pages (one area's monthly reports), which the memo would otherwise keep alive,
+        every one of them, until every page has its key. One asked for again later is
+        worked out again, the same."""
+        outer, self._passing = self._passing, []
+        try:
+            yield
+        finally:
+            for key in self._passing:
+                self._memo.pop(key, None)
+            self._passing = outer
 
     def digest(self, value: Any) -> str:
         how = self._how.get(type(value))
@@ -210,23 +229,11 @@ class Digester:
         if issubclass(kind, (dt.date, dt.datetime, dt.time, dt.timedelta)):
             return _plain
         if issubclass(kind, (list, tuple)):
-            return lambda value: self._memoised(
-                value, lambda: _hash("seq", *(self.digest(item) for item in value))
-            )
+            return lambda value: self._memoised(value, lambda: self._sequence(value))
         if issubclass(kind, (set, frozenset)):
             return lambda value: _hash("set", *sorted(self.digest(item) for item in value))
         if issubclass(kind, Mapping):
-            return lambda value: self._memoised(
-                value,
-                lambda: _hash(
-                    "map",
-                    *(
-                        part
-                        for key in sorted(value, key=repr)
-                        for part in (repr(key), self.digest(value[key]))
-                    ),
-                ),
-            )
+            return lambda value: self._memoised(value, lambda: self._mapping(value))
         for handled, handler in self.handlers:
             if issubclass(kind, handled):
                 return lambda value, h=handler: self._memoised(value, lambda: h(value))
@@ -254,6 +261,28 @@ class Digester:
             raise Uncacheable(type(value).__name__)
 
         return uncacheable
+
+    def _sequence(self, value: Any) -> str:
+        return _hash("seq", *(self.digest(item) for item in value))
+
+    def _mapping(self, value: Mapping[Any, Any]) -> str:
+        return _hash(
+            "map",
+            *(
+                part
+                for key in sorted(value, key=repr)
+                for part in (repr(key), self.digest(value[key]))
+            ),
+        )
+
+    def fresh(self, value: Any) -> str:
+        """The digest of a list or mapping made only to be digested (a copy): the same
+        as ``digest``, but not remembered, so that the memo does not keep it alive."""
+        if isinstance(value, Mapping):
+            return self._mapping(value)
+        if isinstance(value, (list, tuple)):
+            return self._sequence(value)
+        return self.digest(value)
 
     def file(self, path: Path) -> str:
         return file_digest(path, self._files)
@@ -519,7 +548,7 @@ class BuildCache:
             content.url,
             content.save_as,
             str(content.status),
-            d.digest({k: v for k, v in content.metadata.items() if k != "summary"}),
+            d.fresh({k: v for k, v in content.metadata.items() if k != "summary"}),
         ]
         info = getattr(content, "update", None)
         if isinstance(info, UpdateInfo):
@@ -540,7 +569,7 @@ class BuildCache:
             str(page.paginator.num_pages),
             page.url,
             page.save_as,
-            d.digest(list(page.object_list)),
+            d.fresh(list(page.object_list)),
         )
 
     # -- templates ---------------------------------------------------------------------
