@@ -57,14 +57,14 @@ def in_forks(work: Callable[[Share], Answer], shares: Sequence[Share]) -> list[A
     except BaseException:
         failures.append(traceback.format_exc())
     for pid, read in children:
-        with os.fdopen(read, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(pid, 0)
-        try:
-            status, value = pickle.loads(payload)
+        try:  # unpickled as it arrives: the answer's bytes are never all held at once
+            with os.fdopen(read, "rb") as pipe:
+                status, value = pickle.load(pipe)
         except Exception:
             failures.append(f"a worker process stopped without a word (pid {pid})")
             continue
+        finally:
+            os.waitpid(pid, 0)
         if status != "ok":
             failures.append(value)
             continue
