@@ -94,6 +94,8 @@ def test_a_sound_site_passes(tmp_path: Path) -> None:
         ("index.html", '<a href="/nowhere/">x</a>', "the built site has no nowhere/index.html"),
         ("index.html", '<a href="neighbourhoods/beta/">x</a>', "no neighbourhoods/beta/index.html"),
         ("index.html", '<a href="http://localhost:8000/gone.html">x</a>', "no gone.html"),
+        # A browser trims the spaces around an address: this one is a link into the site.
+        ("index.html", '<a href=" http://localhost:8000/gone.html">x</a>', "no gone.html"),
         ("index.html", '<img src="theme/missing.png" alt="">', "no theme/missing.png"),
         ("index.html", '<img srcset="theme/logo.svg 1x, theme/big.svg 2x">', "no theme/big.svg"),
         ("index.html", '<script src="/js/app.js"></script>', "no js/app.js"),
