@@ -436,3 +436,20 @@ def test_templates_compiled_by_one_build_are_not_compiled_again(site, tmp_path, 
     build(site, out)
     assert "back next week" in (out / UPDATE_PAGE).read_text("utf-8")
     assert [name for name in compiled if name] == []
+
+
+def test_a_rebuild_parses_again_only_what_changed(site, tmp_path, monkeypatch) -> None:
+    """The checks' memory of the last good build is kept beside it: a rebuild with
+    nothing changed parses again only the A to Z, whose links "nothing lost" reads."""
+    from neighbourhood_policing.checks import output as checked
+
+    out = tmp_path / "out"
+    build(site, out)
+    parsed: list[int] = []
+    real = checked.PARSERS[".html"]
+    monkeypatch.setitem(checked.PARSERS, ".html", lambda text: parsed.append(1) or real(text))
+    build(site, out)
+    assert len(parsed) == 1
+    shutil.rmtree(cache_dir_for(out))
+    build(site, out)
+    assert len(parsed) > 20  # without the memory, every page again
