@@ -130,56 +130,45 @@ def _output_cache(settings: dict[str, Any], final: Path) -> OutputCache | None:
     return outputs
 
 
-#: The parts of the checks' memory, each pickled on its own in ``checks.pickle``.
-_MEMORY_PARTS = ("documents", "linked", "plans")
-
-
 def _parse_memory(outputs: OutputCache | None) -> ParseMemory:
     """What the last good build's checks learnt of its files (by their bytes)."""
-    memory = ParseMemory()
     if outputs is None:
-        return memory
+        return ParseMemory()
     path = outputs.index_path.with_name("checks.pickle")
     try:
         with path.open("rb") as stream:
-            header = pickle.load(stream)
-            if header != {"fingerprint": outputs.fingerprint, "parts": _MEMORY_PARTS}:
-                return memory
-            parts = [pickle.load(stream) for _ in _MEMORY_PARTS]
+            stored = pickle.load(stream)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return memory
-    if all(isinstance(part, dict) for part in parts):
-        for name, part in zip(_MEMORY_PARTS, parts, strict=True):
-            setattr(memory, name, part)
-    return memory
+        return ParseMemory()
+    if isinstance(stored, dict) and stored.get("fingerprint") == outputs.fingerprint:
+        memory = stored.get("memory")
+        if isinstance(memory, ParseMemory):
+            return memory
+    return ParseMemory()
 
 
 def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
-    """Keep only what describes files of this output, so the memory never grows stale.
-
-    Each part is pickled on its own, straight into the file: a pickler remembers every
-    object it has written (so that a link shared by many pages is written once), and
-    for the whole memory of a national site at once that was the build's peak.
-    """
-    hashes = memory.file_hashes
-    current = set(hashes.values())
-    linked = {k: v for k, v in memory.linked.items() if hashes.get(k[0]) == k[1]}
-    plans = {k: v for k, v in memory.plans.items() if hashes.get(k[0]) == k[1]}
+    """Keep only what describes files of this output, so the memory never grows stale."""
+    kept = ParseMemory()
+    hashes = set(memory.file_hashes.values())
+    for key, value in memory.linked.items():
+        if memory.file_hashes.get(key[0]) == key[1]:
+            kept.linked[key] = value
+    for key, value in memory.plans.items():
+        if memory.file_hashes.get(key[0]) == key[1]:
+            kept.plans[key] = value
     # Without their links: what they resolve to is in the plans, and a file's links
     # are parsed again only when its plan is not known (Output.links).
-    documents = {}
     for sha, document in memory.documents.items():
-        slim = document.slim() if sha in current else None
+        slim = document.slim() if sha in hashes else None
         if slim is not None:
-            documents[sha] = slim
-    kept = {"documents": documents, "linked": linked, "plans": plans}
-
-    def write(stream: Any) -> None:
-        pickle.dump({"fingerprint": outputs.fingerprint, "parts": _MEMORY_PARTS}, stream)
-        for name in _MEMORY_PARTS:
-            pickle.dump(kept[name], stream, protocol=5)
-
-    write_atomic(outputs.index_path.with_name("checks.pickle"), write)
+            kept.documents[sha] = slim
+    stored = {"fingerprint": outputs.fingerprint, "memory": kept}
+    # Written as it is pickled: at national scale the pickle is hundreds of megabytes.
+    write_atomic(
+        outputs.index_path.with_name("checks.pickle"),
+        lambda stream: pickle.dump(stored, stream, protocol=5),
+    )
 
 
 def _let_pelican_go(settings: dict[str, Any], outputs: OutputCache | None) -> None:
