@@ -36,7 +36,7 @@ from pelican.writers import Writer
 
 from neighbourhood_policing.files import link_atomic, write_atomic
 from neighbourhood_policing.incremental import BuildCache
-from neighbourhood_policing.parallel import WorkFailed, in_forks
+from neighbourhood_policing.parallel import WorkFailed, in_forks, shares
 
 logger = logging.getLogger(__name__)
 
@@ -204,14 +204,14 @@ def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
     jobs, deferred.jobs = deferred.jobs, []
     if not jobs:
         return
-    count = max(1, min(workers, len(jobs) // MIN_JOBS_PER_WORKER))
+    dealt = shares(jobs, workers, MIN_JOBS_PER_WORKER)
     try:
-        answers = in_forks(_render_jobs, [jobs[i::count] for i in range(count)])
+        answers = in_forks(_render_jobs, dealt)
     except WorkFailed as exc:
         raise RuntimeError(f"Rendering pages failed:\n{exc}") from None
     for made in answers:
         for rel, key, sha in made:
             if key is not None:
                 cache.outputs.record_hash(rel, key, sha)
-    if count > 1:
-        logger.info("Rendered %d pages on %d processes", len(jobs), count)
+    if len(dealt) > 1:
+        logger.info("Rendered %d pages on %d processes", len(jobs), len(dealt))

@@ -16,6 +16,14 @@ from typing import TypeVar
 
 Share = TypeVar("Share")
 Answer = TypeVar("Answer")
+Item = TypeVar("Item")
+
+
+def shares(items: Sequence[Item], workers: int, at_least: int) -> list[list[Item]]:
+    """``items`` dealt in turn into up to ``workers`` shares of at least ``at_least``
+    items each: one share when there are too few for a fork to be worth it."""
+    count = max(1, min(workers, len(items) // at_least))
+    return [list(items[i::count]) for i in range(count)]
 
 
 class WorkFailed(RuntimeError):

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import link_atomic
-from .parallel import in_forks
+from .parallel import in_forks, shares
 from .search import BUNDLE_DIR, EXCLUDE, LANGUAGE, UNUSED, SearchRecord
 
 __all__ = [
@@ -151,11 +151,9 @@ def _indexed_pages(output: Path, workers: int = 1) -> list[tuple[str, str]]:
         )
         prefix = "" if rel_folder == "." else f"{rel_folder}/"
         names += [prefix + name for name in sorted(files) if name.endswith(".html")]
-    count = max(1, min(workers, len(names) // MIN_PAGES_PER_WORKER))
     found: dict[str, str] = {}
-    for answers in in_forks(
-        lambda share: _marked(output, share), [names[i::count] for i in range(count)]
-    ):
+    dealt = shares(names, workers, MIN_PAGES_PER_WORKER)
+    for answers in in_forks(lambda share: _marked(output, share), dealt):
         found.update(answers)
     return [(rel, found[rel]) for rel in names if rel in found]
 

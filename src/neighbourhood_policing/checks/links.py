@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..parallel import in_forks
+from ..parallel import in_forks, shares
 from ..problems import Problem
 from .output import Document, Link, Output, PlannedLink, decode
 
@@ -87,12 +87,11 @@ def read_all(output: Output, workers: int) -> None:
     into the output's memory, as if this process had read the files itself; with too
     few files for a fork, files are read as they are asked for."""
     names = [f for f in output.files() if Path(f).suffix.lower() in CHECKED_SUFFIXES]
-    count = max(1, min(workers, len(names) // MIN_FILES_PER_WORKER))
-    if count == 1:
+    dealt = shares(names, workers, MIN_FILES_PER_WORKER)
+    if len(dealt) == 1:
         return
     memory = output.memory
-    shares = [names[i::count] for i in range(count)]
-    for answers in in_forks(lambda share: _read(output, share), shares):
+    for answers in in_forks(lambda share: _read(output, share), dealt):
         for rel, sha, parsed in answers:
             memory.file_hashes[rel] = sha
             if parsed is None:
