@@ -129,12 +129,6 @@ def fingerprint(settings: Mapping[str, Any], build_date: dt.date) -> str:
     )
 
 
-def file_digest(path: Path, memo: dict[Path, str]) -> str:
-    if path not in memo:
-        memo[path] = _hash(path.read_bytes()) if path.is_file() else "-"
-    return memo[path]
-
-
 #: A plain value's digest is its type and text, hashed only when long: most values a
 #: page is made from are short text, numbers and dates, and a hash for each was a
 #: tenth of a rebuild. (A hash is hexadecimal, never ``type:text``.)
@@ -173,7 +167,6 @@ class Digester:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
         self._memo: dict[int, tuple[Any, str]] = {}
-        self._files: dict[Path, str] = {}
         self._handlers: list[tuple[type, Callable[[Any], str]]] = []
         self._how: dict[type, Callable[[Any], str]] = {}
         #: What was remembered since ``passing`` began (None outside it).
@@ -283,9 +276,6 @@ class Digester:
         if isinstance(value, (list, tuple)):
             return self._sequence(value)
         return self.digest(value)
-
-    def file(self, path: Path) -> str:
-        return file_digest(path, self._files)
 
 
 @dataclasses.dataclass
@@ -473,10 +463,17 @@ class BuildCache:
 
     # -- digests of the site's own objects ---------------------------------------------
     def _file(self, rel: str) -> str:
-        found = self._files.get(rel)  # asked for each update by every page of its areas
+        """The digest of a content file's bytes, read once per build (each update's is
+        asked for by every page of its areas)."""
+        found = self._files.get(rel)
         if found is None:
             root = self.digester.root
-            found = self._files[rel] = self.digester.file(root / rel) if root else _MISSING
+            path = root / rel if root else None
+            if path is None:
+                found = _MISSING
+            else:
+                found = _hash(path.read_bytes()) if path.is_file() else "-"
+            self._files[rel] = found
         return found
 
     def _area_shallow(self, record: AreaRecord) -> str:
