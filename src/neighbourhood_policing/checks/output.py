@@ -285,7 +285,7 @@ class Output:
             sha = self.content_hash(rel)
             known = self.memory.documents.get(sha)
             if known is None or (complete and not known.complete):
-                known = parser(decode(path.read_bytes()))
+                known = self.parse(rel, decode(path.read_bytes()))
                 self.memory.documents[sha] = known
         self._documents[rel] = known
         return known
