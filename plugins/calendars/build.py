@@ -52,6 +52,16 @@ class CalendarSpec:
     items: Sequence[Item]
     name_area: bool = False  # put the area's name in each summary (force-wide calendar)
 
+    def inputs(self) -> tuple[Any, ...]:
+        """Everything ``CalendarWriter.render`` reads of the spec, as plain data for the
+        build cache's key: of each area only what a calendar shows (its address, name and
+        ``area.yaml``), not its updates, so editing an update leaves calendars alone."""
+        return (
+            self.path, self.name, self.description, self.page_url, self.name_area,
+            [(i.record.slug, i.record.url, i.record.name, i.record.area, i.event)
+             for i in self.items],
+        )  # fmt: skip
+
 
 class CalendarWriter:
     def __init__(

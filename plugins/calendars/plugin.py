@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -22,15 +23,16 @@ from .build import CalendarSpec, CalendarWriter, Item, absolute, year_range
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
 class CalendarLinks:
     """The Jinja global ``calendar_links``: full URLs of the calendars a page offers.
 
     The one place templates learn calendar URLs from, so they cannot drift from
-    where the generator writes.
+    where the generator writes. Plain data (a frozen dataclass), so the pages that
+    read it can be reused by the incremental build.
     """
 
-    def __init__(self, siteurl: str) -> None:
-        self.siteurl = siteurl
+    siteurl: str
 
     def area(self, record: AreaRecord) -> str:
         return absolute(self.siteurl, area_calendar_path(record))
@@ -126,7 +128,11 @@ class CalendarsGenerator(Generator):
         if isinstance(cache, BuildCache):
             span = calendars.default_range
             files = cache.files(
-                (spec.path, cache.key_of("calendar", spec, span), partial(calendars.render, spec))
+                (
+                    spec.path,
+                    cache.key_of("calendar", spec.inputs(), span),
+                    partial(calendars.render, spec),
+                )
                 for spec in specs
             )
         else:

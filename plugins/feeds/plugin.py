@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pelican import Pelican, signals
@@ -31,15 +32,16 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_ITEMS = 50
 
 
+@dataclass(frozen=True)
 class FeedLinks:
     """The Jinja global ``feed_links``: full URLs of the feeds a page advertises.
 
     The one place templates learn feed URLs from, so they cannot drift from
-    where the generator writes.
+    where the generator writes. Plain data (a frozen dataclass), so the pages that
+    read it can be reused by the incremental build.
     """
 
-    def __init__(self, siteurl: str) -> None:
-        self.siteurl = siteurl
+    siteurl: str
 
     def _full(self, paths: FeedPaths) -> FeedPaths:
         return FeedPaths(absolute(self.siteurl, paths.rss), absolute(self.siteurl, paths.atom))

@@ -75,13 +75,41 @@ def _template_names(environment: Environment, source: str) -> _TemplateNames:
     )  # fmt: skip
     known = _NAMES_BY_SOURCE.get((source, syntax))
     if known is None:
-        tree = environment.parse(source)
+        tree = _analyser(environment, syntax).parse(source)
         known = (
             frozenset(meta.find_undeclared_variables(tree)),
             tuple(meta.find_referenced_templates(tree)),
         )
         _NAMES_BY_SOURCE[(source, syntax)] = known
     return known
+
+
+_ANALYSERS: dict[tuple[Any, ...], Environment] = {}
+
+
+def _analyser(environment: Environment, syntax: tuple[Any, ...]) -> Environment:
+    """An environment of the same syntax and extensions as ``environment`` but with no
+    globals, to find the names a template reads: Jinja's ``find_undeclared_variables``
+    leaves out every name that is one of the parsing environment's globals (``maps``,
+    ``site``, ``feedback``, …), and a page's key must cover those too. Parsed by the
+    build's own environment, the 404 page's key missed ``maps``, and adding a postcode
+    file left the postcode box off it."""
+    found = _ANALYSERS.get(syntax)
+    if found is None:
+        found = _ANALYSERS[syntax] = Environment(
+            block_start_string=environment.block_start_string,
+            block_end_string=environment.block_end_string,
+            variable_start_string=environment.variable_start_string,
+            variable_end_string=environment.variable_end_string,
+            comment_start_string=environment.comment_start_string,
+            comment_end_string=environment.comment_end_string,
+            line_statement_prefix=environment.line_statement_prefix,
+            line_comment_prefix=environment.line_comment_prefix,
+            extensions=[type(extension) for extension in environment.extensions.values()],
+        )
+        found.globals.clear()  # Jinja's own (range, dict, lipsum, …) are left in a key too
+    found.filters, found.tests = environment.filters, environment.tests  # checked on parsing
+    return found
 
 
 class Uncacheable(Exception):
