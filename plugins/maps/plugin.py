@@ -10,16 +10,19 @@ lookup is on and the site's address.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import shapely
 from pelican import Pelican, signals
 from pelican.generators import Generator
 from pelican.writers import Writer
 
 from neighbourhood_policing import lookup, urls
 from neighbourhood_policing.files import absolute_url, write_outputs
+from neighbourhood_policing.loading.memo import LoadMemo
 from neighbourhood_policing.maps import MapMaker, Overview
 from neighbourhood_policing.site import AreaRecord, Site
 
@@ -46,7 +49,13 @@ class SiteMaps:
 
 
 def on_initialized(pelican: Pelican) -> None:
-    """Draw every map once, before any page is written (the model is loaded by now)."""
+    """Draw every map once, before any page is written (the model is loaded by now).
+
+    A drawing is a pure function of what it shows, so it is remembered between builds
+    by that (``maps.pickle`` in the build cache, stamped with the build's fingerprint):
+    a rebuild draws again only the maps whose inputs changed. An area's map shows the
+    areas around it, so a changed boundary or name anywhere draws every map again.
+    """
     settings = pelican.settings
     site: Site | None = settings.get("SITE_MODEL")
     if site is None:
@@ -54,16 +63,51 @@ def on_initialized(pelican: Pelican) -> None:
     siteurl = str(settings.get("SITEURL", ""))
     colours = settings.get("THEME_COLOURS") or {}
     palette = {k: colours[k] for k in ("brand", "brand_text") if colours.get(k)}
-    maker = MapMaker(
-        [site.areas[s] for s in sorted(site.areas)],
-        lambda record: absolute_url(siteurl, record.url),
-        palette=palette,
-    )
-    for record in site.areas.values():
-        record.map = maker.area(record)
-    overview: Overview | None = maker.overview()
+    records = [site.areas[s] for s in sorted(site.areas)]
+    made: list[MapMaker] = []
+
+    def maker() -> MapMaker:
+        if not made:
+            made.append(
+                MapMaker(records, lambda record: absolute_url(siteurl, record.url), palette=palette)
+            )
+        return made[0]
+
+    memo = LoadMemo.for_build(settings, MAPS_MEMO)
+    every = _every_area(records, siteurl, palette)
+    for record in records:
+        record.map = memo.remember(
+            "map", every + _own_places(record), lambda r=record: maker().area(r)
+        )
+    overview: Overview | None = memo.remember("overview", every, lambda: maker().overview())
+    memo.save()
     settings.setdefault("JINJA_GLOBALS", {}).update(
         {"maps": SiteMaps(siteurl, site.postcodes is not None), "maps_overview": overview}
+    )
+
+
+#: The build cache's memory of drawn maps (see on_initialized).
+MAPS_MEMO = "maps.pickle"
+
+
+def _every_area(records: list[AreaRecord], siteurl: str, palette: dict[str, str]) -> str:
+    """What every map may show of every area: its name, address and boundary."""
+    rows = [repr(sorted(palette.items())), siteurl]  # hashed once: a national site's is 10 MB
+    for record in records:
+        wkb = "" if record.shape is None else shapely.to_wkb(record.shape, hex=True)
+        rows.append(f"{record.slug}\t{record.name}\t{record.url}\t{wkb}")
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+
+
+def _own_places(record: AreaRecord) -> str:
+    """What only the area's own map shows: which area it is, whether it has neighbours,
+    and its patrol places and stations."""
+    return "\n".join(
+        [
+            f"\n{record.slug}\t{bool(record.neighbours)}",
+            *(patrol.model_dump_json() for patrol in record.patrols),
+            *(station.model_dump_json() for station in record.area.stations),
+        ]
     )
 
 

@@ -453,3 +453,37 @@ def test_a_rebuild_parses_again_only_what_changed(site, tmp_path, monkeypatch) -
     shutil.rmtree(cache_dir_for(out))
     build(site, out)
     assert len(parsed) > 20  # without the memory, every page again
+
+
+def test_an_update_edit_renders_no_calendar_and_draws_no_map(site, tmp_path, monkeypatch) -> None:
+    """Calendars show events and maps show boundaries and places, not updates: after an
+    update is edited, every calendar is the last build's file and no map is drawn; after
+    a patrol place moves, only its area's map is drawn, and after a boundary changes,
+    every map (each shows the areas around it)."""
+    import os
+
+    from neighbourhood_policing.maps import MapMaker
+
+    out = tmp_path / "out"
+    build(site, out)
+    calendars = ["events.ics", "neighbourhoods/alpha/events.ics"]
+    calendars += [f"neighbourhoods/alpha/events/{n}.ics" for n in ("december-surgery",)]
+    before = {rel: os.stat(out / rel).st_ino for rel in calendars}
+    drawn: list[str] = []
+    real = MapMaker.area
+    monkeypatch.setattr(
+        MapMaker, "area", lambda self, record: drawn.append(record.slug) or real(self, record)
+    )
+    EDITS["an update's text"](site)
+    build(site, out)
+    assert {rel: os.stat(out / rel).st_ino for rel in calendars} == before
+    assert drawn == []
+    edit(site / "neighbourhoods/alpha/patrols.yaml", "name: ", "name: Upper ")
+    build(site, out)
+    assert drawn == ["alpha"]
+    assert manifest(out) == cold(site, tmp_path / "cold")
+    drawn.clear()
+    _neighbouring_areas(site)
+    build(site, out)
+    assert sorted(drawn) == ["alpha", "beta"]
+    assert manifest(out) == cold(site, tmp_path / "cold")
