@@ -211,3 +211,40 @@ def test_files_read_on_several_processes_give_the_same_answers(
     assert [len(problems) for problems in found] == [2, 0]  # the broken site, the sample
     assert ":2: links to '/nowhere/'" in found[0][0]
     assert len(alone.files()) > 100
+
+
+def test_the_memory_kept_between_builds_reads_back_as_it_was(
+    tmp_path: Path, sample_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks' memory is written as a run of small pickles (a pickler remembering a
+    national site's every link was a build's peak) and reads back the same: every plan
+    and document of the output's files, nothing of files no longer in it; another build's
+    stamp, or a file cut short, gives an empty memory, never a wrong one."""
+    import io
+
+    from neighbourhood_policing.checks import output as checked
+    from neighbourhood_policing.checks.links import check_links
+    from neighbourhood_policing.checks.output import Output, ParseMemory
+
+    monkeypatch.setattr(checked, "_PART", 7)  # many parts, even for the sample site
+    memory = ParseMemory()
+    expected = [str(p) for p in check_links(Output(sample_output, SITEURL, memory))]
+    memory.plans[("gone.html", "0" * 64)] = ()  # a file of an earlier output
+    stream = io.BytesIO()
+    memory.dump(stream, "stamp")
+    data = stream.getvalue()
+    again = ParseMemory.load(io.BytesIO(data), "stamp")
+    current = {k: v for k, v in memory.plans.items() if k[0] != "gone.html"}
+    assert again.plans == current and len(current) > 20
+    hashes = set(memory.file_hashes.values())
+    for sha, document in memory.documents.items():
+        if sha in hashes and (document.ids or document.h1):
+            assert again.documents[sha].ids == document.ids
+            assert again.documents[sha].h1 == document.h1
+    parsed: list[str] = []
+    real = checked.PARSERS[".html"]
+    monkeypatch.setitem(checked.PARSERS, ".html", lambda text: parsed.append(text) or real(text))
+    assert [str(p) for p in check_links(Output(sample_output, SITEURL, again))] == expected
+    assert parsed == []  # everything came from the memory
+    assert ParseMemory.load(io.BytesIO(data), "another build").plans == {}
+    assert ParseMemory.load(io.BytesIO(data[: len(data) // 2]), "stamp").plans == {}

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
@@ -213,6 +214,64 @@ class ParseMemory:
     plans: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
     #: file -> content hash, for the output being checked now.
     file_hashes: dict[str, str] = field(default_factory=dict)
+
+    def dump(self, stream: BinaryIO, stamp: str) -> None:
+        """Write what describes the files of the output just checked (nothing else, so
+        the memory never grows stale) to ``stream``, for ``load`` to read back.
+
+        Written as a run of small pickles, a few thousand files each, never the whole
+        memory at once: a pickler remembers every object it has written (so that shared
+        ones are written once), and for a national site's millions of planned links
+        that memory was the peak of the build. Files go in order of their path, so a
+        link that only one area's pages share is written once, in their run; the few
+        links every page has are written once a run. ``linked`` is not kept: it is
+        worked out again from the plans when it is asked for.
+        """
+        hashes = self.file_hashes
+
+        def part(value: Any) -> None:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+        part({"version": MEMORY_VERSION, "stamp": stamp})
+        plans = sorted(key for key in self.plans if hashes.get(key[0]) == key[1])
+        for start in range(0, len(plans), _PART):
+            part([(rel, sha, self.plans[(rel, sha)]) for rel, sha in plans[start : start + _PART]])
+        part(None)
+        # Without their links: what they resolve to is in the plans, and a file's links
+        # are parsed again only when its plan is not known (Output.links).
+        kept = set(hashes.values())
+        documents = sorted(sha for sha in self.documents if sha in kept)
+        for start in range(0, len(documents), _PART):
+            slim = ((sha, self.documents[sha].slim()) for sha in documents[start : start + _PART])
+            part([(sha, doc.ids, doc.h1) for sha, doc in slim if doc is not None])
+        part(None)
+
+    @classmethod
+    def load(cls, stream: BinaryIO, stamp: str) -> ParseMemory:
+        """What ``dump`` wrote with the same ``stamp``; an empty memory for anything else
+        (another version or build fingerprint, a file cut short)."""
+        memory = cls()
+        try:
+            head = pickle.load(stream)
+            if head != {"version": MEMORY_VERSION, "stamp": stamp}:
+                return cls()
+            # Links and sets of ids come back shared as they were within each pickle.
+            while (entries := pickle.load(stream)) is not None:
+                for rel, sha, plan in entries:
+                    memory.plans[(rel, sha)] = plan
+            while (entries := pickle.load(stream)) is not None:
+                for sha, ids, h1 in entries:
+                    memory.documents[sha] = Document(ids, [], h1, complete=False)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
+                TypeError, ImportError):  # fmt: skip
+            return cls()
+        return memory
+
+
+#: Bump when what ``ParseMemory.dump`` writes changes.
+MEMORY_VERSION = 2
+#: Files a pickle of the memory holds (see ``ParseMemory.dump``).
+_PART = 4000
 
 
 class Output:

@@ -13,7 +13,6 @@ import ctypes
 import gc
 import logging
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -134,41 +133,20 @@ def _parse_memory(outputs: OutputCache | None) -> ParseMemory:
     """What the last good build's checks learnt of its files (by their bytes)."""
     if outputs is None:
         return ParseMemory()
-    path = outputs.index_path.with_name("checks.pickle")
     try:
-        with path.open("rb") as stream:
-            stored = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        with _memory_path(outputs).open("rb") as stream:
+            return ParseMemory.load(stream, outputs.fingerprint)
+    except OSError:
         return ParseMemory()
-    if isinstance(stored, dict) and stored.get("fingerprint") == outputs.fingerprint:
-        memory = stored.get("memory")
-        if isinstance(memory, ParseMemory):
-            return memory
-    return ParseMemory()
 
 
 def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
     """Keep only what describes files of this output, so the memory never grows stale."""
-    kept = ParseMemory()
-    hashes = set(memory.file_hashes.values())
-    for key, value in memory.linked.items():
-        if memory.file_hashes.get(key[0]) == key[1]:
-            kept.linked[key] = value
-    for key, value in memory.plans.items():
-        if memory.file_hashes.get(key[0]) == key[1]:
-            kept.plans[key] = value
-    # Without their links: what they resolve to is in the plans, and a file's links
-    # are parsed again only when its plan is not known (Output.links).
-    for sha, document in memory.documents.items():
-        slim = document.slim() if sha in hashes else None
-        if slim is not None:
-            kept.documents[sha] = slim
-    stored = {"fingerprint": outputs.fingerprint, "memory": kept}
-    # Written as it is pickled: at national scale the pickle is hundreds of megabytes.
-    write_atomic(
-        outputs.index_path.with_name("checks.pickle"),
-        lambda stream: pickle.dump(stored, stream, protocol=5),
-    )
+    write_atomic(_memory_path(outputs), lambda stream: memory.dump(stream, outputs.fingerprint))
+
+
+def _memory_path(outputs: OutputCache) -> Path:
+    return outputs.index_path.with_name("checks.pickle")
 
 
 def _let_pelican_go(settings: dict[str, Any], outputs: OutputCache | None) -> None:
