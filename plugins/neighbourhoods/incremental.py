@@ -202,6 +202,10 @@ def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:
 def run_deferred(cache: BuildCache, deferred: Deferred, workers: int) -> None:
     """Render every page still to make, on up to ``workers`` processes."""
     jobs, deferred.jobs = deferred.jobs, []
+    # The base context is a copy of Pelican's shared one, which holds every update's
+    # page: kept past this point it kept them all alive through the checks (at national
+    # scale, the rendered text of 40,000 updates). The jobs hold it while they run.
+    deferred._base = None
     if not jobs:
         return
     dealt = shares(jobs, workers, MIN_JOBS_PER_WORKER)

@@ -487,3 +487,29 @@ def test_an_update_edit_renders_no_calendar_and_draws_no_map(site, tmp_path, mon
     build(site, out)
     assert sorted(drawn) == ["alpha", "beta"]
     assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+def test_no_page_of_pelican_is_alive_during_the_checks(site, tmp_path, monkeypatch) -> None:
+    """Pelican's pages (every update's rendered text) are let go before the checks: the
+    waiting pages' shared context, a copy of Pelican's, kept all of them alive through
+    the checks, most of a national build's memory."""
+    import gc
+
+    from pelican.contents import Article
+
+    from neighbourhood_policing.tools import build as runner
+
+    alive: list[int] = []
+    real = runner.check_built_site
+
+    def check(*args, **kwargs):
+        gc.collect()
+        alive.append(sum(type(thing) is Article for thing in gc.get_objects()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_built_site", check)
+    out = tmp_path / "out"
+    build(site, out)  # a cold build: every page waits to be rendered
+    EDITS["an update's text"](site)
+    build(site, out)
+    assert alive == [0, 0]
