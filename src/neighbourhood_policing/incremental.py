@@ -60,6 +60,12 @@ VOLATILE_SETTINGS = frozenset(
 #: a live preview builds again and again in one process, and parsing every template
 #: anew each time was a fifth of its rebuild.
 _TemplateNames = tuple[frozenset[str], tuple[str | None, ...]]
+#: The options of an environment that decide how a template's text is parsed.
+_SYNTAX = (
+    "block_start_string", "block_end_string", "variable_start_string",
+    "variable_end_string", "comment_start_string", "comment_end_string",
+    "line_statement_prefix", "line_comment_prefix",
+)  # fmt: skip
 _NAMES_BY_SOURCE: dict[tuple[str, tuple[Any, ...]], _TemplateNames] = {}
 
 
@@ -67,12 +73,9 @@ def _template_names(environment: Environment, source: str) -> _TemplateNames:
     """The variables ``source`` reads, and the templates it extends, includes or imports
     (None for one named by an expression)."""
     syntax = (
-        environment.block_start_string, environment.block_end_string,
-        environment.variable_start_string, environment.variable_end_string,
-        environment.comment_start_string, environment.comment_end_string,
-        environment.line_statement_prefix, environment.line_comment_prefix,
+        *(getattr(environment, name) for name in _SYNTAX),
         tuple(sorted(environment.extensions)),
-    )  # fmt: skip
+    )
     known = _NAMES_BY_SOURCE.get((source, syntax))
     if known is None:
         tree = _analyser(environment, syntax).parse(source)
@@ -97,14 +100,7 @@ def _analyser(environment: Environment, syntax: tuple[Any, ...]) -> Environment:
     found = _ANALYSERS.get(syntax)
     if found is None:
         found = _ANALYSERS[syntax] = Environment(
-            block_start_string=environment.block_start_string,
-            block_end_string=environment.block_end_string,
-            variable_start_string=environment.variable_start_string,
-            variable_end_string=environment.variable_end_string,
-            comment_start_string=environment.comment_start_string,
-            comment_end_string=environment.comment_end_string,
-            line_statement_prefix=environment.line_statement_prefix,
-            line_comment_prefix=environment.line_comment_prefix,
+            **{name: getattr(environment, name) for name in _SYNTAX},
             extensions=[type(extension) for extension in environment.extensions.values()],
         )
         found.globals.clear()  # Jinja's own (range, dict, lipsum, …) are left in a key too
