@@ -10,6 +10,7 @@ lookup is on and the site's address.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -64,15 +65,10 @@ def on_initialized(pelican: Pelican) -> None:
     colours = settings.get("THEME_COLOURS") or {}
     palette = {k: colours[k] for k in ("brand", "brand_text") if colours.get(k)}
     records = [site.areas[s] for s in sorted(site.areas)]
-    made: list[MapMaker] = []
-
-    def maker() -> MapMaker:
-        if not made:
-            made.append(
-                MapMaker(records, lambda record: absolute_url(siteurl, record.url), palette=palette)
-            )
-        return made[0]
-
+    # Made only when a map must be drawn: it projects every boundary and indexes them.
+    maker = functools.cache(
+        lambda: MapMaker(records, lambda record: absolute_url(siteurl, record.url), palette=palette)
+    )
     memo = LoadMemo.for_build(settings, MAPS_MEMO)
     every = _every_area(records, siteurl, palette)
     for record in records:
