@@ -513,3 +513,29 @@ def test_no_page_of_pelican_is_alive_during_the_checks(site, tmp_path, monkeypat
     EDITS["an update's text"](site)
     build(site, out)
     assert alive == [0, 0]
+
+
+def test_every_page_of_the_sample_site_has_a_key(tmp_path, monkeypatch) -> None:
+    """A page whose template reads a value the digester cannot vouch for (a global that
+    is a plain class) is never reused: every page and file of the sample site has a key."""
+    from neighbourhood_policing.incremental import BuildCache
+
+    missing: list[str] = []
+    key, key_of = BuildCache.key, BuildCache.key_of
+
+    def checked_key(self, template, context):
+        found = key(self, template, context)
+        if found is None:
+            missing.append(str(context.get("output_file")))
+        return found
+
+    def checked_key_of(self, *values):
+        found = key_of(self, *values)
+        if found is None:
+            missing.append(repr(values[0]))
+        return found
+
+    monkeypatch.setattr(BuildCache, "key", checked_key)
+    monkeypatch.setattr(BuildCache, "key_of", checked_key_of)
+    build(PROJECT, tmp_path / "out")
+    assert missing == []
