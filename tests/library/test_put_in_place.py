@@ -1,0 +1,91 @@
+"""Putting a new site in place: only what changed moves, and what is gone goes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from neighbourhood_policing.outputs import NewSite, put_in_place
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def folders(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+LAST = {
+    "index.html": "home",
+    "a/index.html": "a",
+    "b/index.html": "b",
+    "b/old/index.html": "an old page",
+    "c/index.html": "c",
+}
+
+
+def test_only_changed_files_move_and_gone_ones_are_deleted(tmp_path: Path) -> None:
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(output, LAST)
+    write(output, {".git/HEAD": "retained", "notes.txt": "left by hand"})
+    write(staging, {"index.html": "home, changed", "d/new/index.html": "new"})
+    untouched = os.stat(output / "a/index.html").st_ino
+    site = NewSite(staging, output, {"a/index.html", "b/index.html", "c/index.html"})
+
+    said = put_in_place(site, output, retention=[".git"])
+
+    assert said == "2 file(s) moved in, 2 deleted, 3 kept"
+    assert tree(output) == {
+        ".git/HEAD": "retained",  # kept by OUTPUT_RETENTION
+        "a/index.html": "a",
+        "b/index.html": "b",
+        "c/index.html": "c",
+        "d/new/index.html": "new",
+        "index.html": "home, changed",
+    }
+    assert "b/old" not in folders(output), "a folder left empty is removed"
+    assert os.stat(output / "a/index.html").st_ino == untouched, "a kept file is not touched"
+    assert not staging.exists()
+
+
+def test_a_page_become_a_folder_replaces_the_output_whole(tmp_path: Path) -> None:
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(output, {"index.html": "home", "page": "a file", "a/index.html": "a"})
+    write(staging, {"page/index.html": "now a folder"})
+    site = NewSite(staging, output, {"index.html", "a/index.html"})
+
+    said = put_in_place(site, output)
+
+    assert said == "the whole output replaced"
+    assert tree(output) == {
+        "a/index.html": "a",
+        "index.html": "home",
+        "page/index.html": "now a folder",
+    }
+
+
+def test_a_new_site_reads_written_files_over_kept_ones(tmp_path: Path) -> None:
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(output, {"a.html": "old a", "b.html": "old b", "gone.html": "gone"})
+    write(staging, {"a.html": "new a", "c.html": "new c"})
+    site = NewSite(staging, output, {"a.html", "b.html"})
+
+    assert site.files() == ["a.html", "b.html", "c.html"]
+    assert {rel: site.path(rel).read_text() for rel in site.files()} == {
+        "a.html": "new a",
+        "b.html": "old b",
+        "c.html": "new c",
+    }
+    assert site.kept_only() == ["b.html"]
