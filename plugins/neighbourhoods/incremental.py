@@ -5,11 +5,11 @@ a stand-in for the template whose ``render`` first works out the page's key: the
 digests of every variable the template and the templates it extends, includes and
 imports can read (found with Jinja's own ``meta`` analysis), taken from the page's
 context or the environment's globals. When the last good build made the same file from
-the same key (and it still has the size and time it had then), the page is a hard link
-to that file: nothing is rendered, read or written. The checks hash every page of the
-new output, and the build runner compares the linked ones with the record
-(``OutputCache.stale_links``). See ``neighbourhood_policing.incremental`` for what each
-digest covers.
+the same key (and it still has the size and time it had then), the page is kept: it
+stays as it is in the published output, and nothing is rendered, read or written (not
+even its folder in the staging folder). The checks hash every file of the new site,
+and the build runner compares the kept ones with the record (``OutputCache.stale``).
+See ``neighbourhood_policing.incremental`` for what each digest covers.
 
 A page that must be made is not rendered at once: Pelican writes an empty file and the
 job is kept. On ``finalized`` (the neighbourhoods plugin's receiver runs before every
@@ -22,6 +22,7 @@ its path and dates, and the checks run after Pelican.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import logging
 import os
@@ -32,9 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Template
+from pelican import signals
 from pelican.writers import Writer
 
-from neighbourhood_policing.files import link_atomic, write_atomic
+from neighbourhood_policing.files import write_atomic
 from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.parallel import WorkFailed, in_forks, shares
 
@@ -111,6 +113,16 @@ class Deferred:
         return jobs
 
 
+class _Kept(Exception):
+    """Raised by a page's template when the page is kept, to skip the rest of Pelican's
+    writing of it (making its folder in the staging folder, opening the file)."""
+
+    def __init__(self, path: str, context: dict[str, Any]) -> None:
+        super().__init__(path)
+        self.path = path
+        self.context = context
+
+
 class _CachedTemplate:
     def __init__(
         self,
@@ -129,12 +141,14 @@ class _CachedTemplate:
     def render(self, context: dict[str, Any]) -> str:
         rel = str(context.get("output_file") or "")
         key = self.cache.key(self.template, context) if rel else None
-        if key is not None:
-            source = self.cache.outputs.reuse_path(rel, key)
-            if source is not None:
-                # Pelican opens the page next: the writer links the old file there.
-                self.writer.links[_target(self.writer.output_path, rel)] = (rel, source)
-                return ""
+        if key is not None and self.writer.keep(rel, key):
+            target = _target(self.writer.output_path, rel)
+            if self.writer.single:
+                raise _Kept(target, context)
+            # One page of a list: Pelican opens the file next, and the writer opens
+            # nothing (see _open_w).
+            self.writer.kept_next = target
+            return ""
         if self.deferred is not None and rel:
             self.deferred.add(self.template, context, rel, key, self.shared)
             return ""  # the page is written when the jobs run, before anything reads it
@@ -148,44 +162,77 @@ def _target(output: str, rel: str) -> str:
     return os.path.abspath(os.path.join(output, rel))
 
 
-class CachingWriter(Writer):
-    """Pelican's writer, reusing each page the last good build made from the same inputs.
+_WRITE_FILE = inspect.signature(Writer.write_file)
 
-    A reused page is a hard link to the last good build's file (no bytes read or
-    written); where the file system cannot link, its bytes are copied.
+
+class CachingWriter(Writer):
+    """Pelican's writer, keeping each page the last good build made from the same inputs.
+
+    A kept page is not written at all: it stays as it is in the published output, and
+    the new site is the staging folder over the kept files (``outputs.NewSite``).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Pages to link instead of write: target path -> (page, the old file).
-        self.links: dict[str, tuple[str, Path]] = {}
+        #: Whether the page being written is a single one (not a list of pages).
+        self.single = False
+        self._override = False
+        #: The page of a list that is kept, which Pelican opens next.
+        self.kept_next: str | None = None
+        #: Pages kept: target path -> page.
+        self._kept: dict[str, str] = {}
+
+    def keep(self, rel: str, key: str) -> bool:
+        """Whether the page ``rel``, made from ``key``, is kept from the last build; it is
+        not when this build has written the same file already (Pelican's rules for that
+        then apply to a page made afresh)."""
+        target = _target(self.output_path, rel)
+        if target in self._written_files or target in self._overridden_files:
+            return False
+        if not self.settings["BUILD_CACHE"].outputs.reuse(rel, key):
+            return False
+        # What Pelican's _open_w records of a file written.
+        if self._override:
+            self._overridden_files.add(target)
+        self._written_files.add(target)
+        self._kept[target] = rel
+        return True
 
     def write_file(self, name: Any, template: Template, context: dict[str, Any], *args: Any,
                    **kwargs: Any) -> Any:  # fmt: skip
         cache = self.settings.get("BUILD_CACHE")
-        if isinstance(cache, BuildCache):
-            deferred = self.settings.get("BUILD_DEFERRED")
-            if not isinstance(deferred, Deferred):
-                deferred = None
-            template = _CachedTemplate(template, cache, deferred, self, context)  # type: ignore[assignment]
-        return super().write_file(name, template, context, *args, **kwargs)
+        if not isinstance(cache, BuildCache):
+            return super().write_file(name, template, context, *args, **kwargs)
+        deferred = self.settings.get("BUILD_DEFERRED")
+        if not isinstance(deferred, Deferred):
+            deferred = None
+        call = _WRITE_FILE.bind(self, name, template, context, *args, **kwargs).arguments
+        extra = call.get("kwargs", {})
+        paged = call.get("paginated")
+        if paged is None:
+            paged = {k: v for k, v in extra.items() if k in {"articles", "dates"}}
+        lists = self.settings["PAGINATED_TEMPLATES"]
+        self.single = not (paged and call.get("template_name") in lists)
+        self._override = bool(call.get("override_output"))
+        cached = _CachedTemplate(template, cache, deferred, self, context)
+        try:
+            return super().write_file(name, cached, context, *args, **kwargs)  # type: ignore[arg-type]
+        except _Kept as kept:
+            # All Pelican would have done after rendering: announce the page.
+            signals.content_written.send(kept.path, context=kept.context)
+            return None
+        finally:
+            self.single = self._override = False
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        link = self.links.pop(os.path.abspath(filename), None)
-        if link is None:
-            return super()._open_w(filename, encoding, override=override)
-        rel, source = link
-        if filename in self._overridden_files or (
-            filename in self._written_files and not override
-        ):  # Pelican skips or refuses this write: let it say so, and make the page afresh
-            self.settings["BUILD_CACHE"].outputs.unlink(rel)
-            return super()._open_w(filename, encoding, override=override)
-        # What Pelican's own _open_w records, without creating a file that is then linked over.
-        if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
-        link_atomic(source, Path(filename))
-        return io.StringIO()  # what Pelican writes (nothing) goes nowhere
+        target = os.path.abspath(filename)
+        if self.kept_next is not None and self.kept_next == target:
+            self.kept_next = None
+            return io.StringIO()  # what Pelican writes (nothing) goes nowhere
+        rel = self._kept.pop(target, None)
+        if rel is not None:  # written again over a kept page: the kept one is not used
+            self.settings["BUILD_CACHE"].outputs.unkeep(rel)
+        return super()._open_w(filename, encoding, override=override)
 
 
 def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:

@@ -7,12 +7,13 @@ browser) ever sees half a file.
 
 from __future__ import annotations
 
+import enum
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 
@@ -96,10 +97,14 @@ def absolute_url(siteurl: str, path: str) -> str:
     return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
 
 
-class LinkTo(NamedTuple):
-    """A file to put in place as a hard link to ``source`` (the last build's copy)."""
+class Kept(enum.Enum):
+    """A file the last good build made from the same inputs: it is not written, and
+    stays as it is in the published output (``outputs.NewSite``)."""
 
-    source: Path
+    KEPT = "kept"
+
+
+KEPT = Kept.KEPT
 
 
 def link_atomic(source: Path, path: Path) -> None:
@@ -129,12 +134,12 @@ def link_atomic(source: Path, path: Path) -> None:
 
 def write_outputs(
     output: Path | str,
-    files: Iterable[tuple[str, bytes | str | LinkTo]],
+    files: Iterable[tuple[str, bytes | str | Kept]],
     announce: Callable[[str], object],
 ) -> int:
     """Write each (path relative to ``output``, data) atomically and announce it.
 
-    ``data`` may be a ``LinkTo``: the file is then a link to the last build's copy.
+    ``data`` may be ``KEPT``: the file is then not written (the last build's stays).
     ``announce`` is called with each file's full path once it is in place: plugins pass
     a function that sends Pelican's ``content_written`` signal, so the sitemap and the
     checks see every file. Returns how many files were written.
@@ -142,9 +147,7 @@ def write_outputs(
     count = 0
     for rel, data in files:
         path = Path(output) / rel
-        if isinstance(data, LinkTo):
-            link_atomic(data.source, path)
-        else:
+        if data is not KEPT:
             write_atomic(path, data)
         announce(str(path))
         count += 1

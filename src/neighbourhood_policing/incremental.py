@@ -9,11 +9,11 @@ Three pieces, each a function of its inputs and never of the clock or file times
   list of updates, a setting), memoised for the build so that each is computed once.
   A value it does not know how to digest makes the page uncacheable: it is rendered.
 * ``OutputCache``: for each output file, the key it was made from and the SHA-256 of its
-  bytes, recorded by the last build that succeeded. A file whose key is unchanged is a
-  hard link to the previous output's file while that still has its recorded size and
-  time; its hash is compared after the checks have hashed the new output
-  (``stale_links``). Every other file is made afresh. The record is replaced only when
-  a build succeeds.
+  bytes, recorded by the last build that succeeded. A file whose key is unchanged is
+  kept, left as it is in the published output, while it still has its recorded size
+  and time; its hash is compared after the checks have hashed the new site
+  (``stale``). Every other file is made afresh. The record is replaced only when a
+  build succeeds (``outputs.put_in_place`` publishes the new site).
 
 When in doubt the cache is dropped, never trusted: ``tests/site/test_incremental.py``
 builds after every kind of edit and compares the tree with a cold build, byte for byte.
@@ -42,11 +42,12 @@ from pelican.paginator import Page as ListPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from .files import LinkTo, write_atomic
+from .files import KEPT, Kept, write_atomic
+from .outputs import NewSite
 from .settings import PROJECT
 from .site import AreaRecord, Site, UpdateInfo
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _MISSING = "(missing)"
 #: Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset(
@@ -307,11 +308,11 @@ class OutputCache:
     """Which output files the last good build made from which key (see the module notes).
 
     Each entry is (key, SHA-256, size, modification time) of the file as it stood in the
-    output once that build was in place. A page whose key is unchanged is linked from
-    the previous output when its size and time are still those (``reuse_path``): its
-    bytes are not read, but the checks hash every page of the new output anyway, and
-    ``stale_links`` compares those hashes with the record, so a page changed in the
-    output after it was built is caught and the build made again without the cache.
+    output once that build was in place. A file whose key is unchanged is kept, left as
+    it is in the published output, when its size and time are still those (``reuse``):
+    its bytes are not read, but the checks hash every file of the new site anyway, and
+    ``stale`` compares those hashes with the record, so a file changed in the output
+    after it was built is caught and the build made again without the cache.
     """
 
     index_path: Path
@@ -319,8 +320,8 @@ class OutputCache:
     fingerprint: str
     old: dict[str, tuple[str, str, int, int]] = dataclasses.field(default_factory=dict)
     new: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
-    #: Pages taken from the previous output by hard link: page -> its recorded SHA-256.
-    linked: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Files kept from the previous output: file -> its entry in the record.
+    kept: dict[str, tuple[str, str, int, int]] = dataclasses.field(default_factory=dict)
     reused: int = 0
     made: int = 0
 
@@ -353,35 +354,39 @@ class OutputCache:
             return None
         return entry
 
-    def reuse_path(self, rel: str, key: str) -> Path | None:
-        """The previous build's file for ``rel``, to link, when it was made from ``key``
-        and still has the size and time it had then (its hash is checked later)."""
+    def reuse(self, rel: str, key: str) -> bool:
+        """Whether the previous build's file ``rel`` is kept as it is: it was made from
+        ``key`` and still has the size and time it had then (its hash is checked later)."""
         entry = self._unchanged(rel, key)
         if entry is None:
-            return None
+            return False
         self.new[rel] = (entry[0], entry[1])
-        self.linked[rel] = entry[1]
+        self.kept[rel] = entry
         self.reused += 1
-        return self.previous_output / rel
+        return True
 
-    def unlink(self, rel: str) -> None:
-        """``rel`` was not linked after all: it is made afresh."""
-        if self.linked.pop(rel, None) is not None:
+    def unkeep(self, rel: str) -> None:
+        """``rel`` was not kept after all: it is made afresh."""
+        if self.kept.pop(rel, None) is not None:
             self.new.pop(rel, None)
             self.reused -= 1
 
-    def stale_links(self, hashes: Mapping[str, str], output: Path) -> list[str]:
-        """Linked pages whose bytes in ``output`` are not those recorded (hashing any
-        that ``hashes``, the checks' hashes of the new output, does not cover)."""
+    def new_site(self, staging: Path) -> NewSite:
+        """The site being built: the files written into ``staging`` over those kept."""
+        return NewSite(staging, self.previous_output, self.kept)
+
+    def stale(self, hashes: Mapping[str, str], site: NewSite) -> list[str]:
+        """Kept files whose bytes are not those recorded (hashing any that ``hashes``,
+        the checks' hashes of the new site, does not cover)."""
         stale = []
-        for rel, sha in self.linked.items():
+        for rel, entry in self.kept.items():
             found = hashes.get(rel)
             if found is None:
                 try:
-                    found = hashlib.sha256((output / rel).read_bytes()).hexdigest()
+                    found = hashlib.sha256(site.path(rel).read_bytes()).hexdigest()
                 except OSError:
                     found = ""
-            if found != sha:
+            if found != entry[1]:
                 stale.append(rel)
         return sorted(stale)
 
@@ -392,11 +397,20 @@ class OutputCache:
         self.new[rel] = (key, sha)
         self.made += 1
 
+    def forget(self) -> None:
+        """Delete the record: while a new site is being put in place it is untrue."""
+        self.index_path.unlink(missing_ok=True)
+
     def commit(self) -> None:
         """Keep this build's record: call only once the build has succeeded and is in
-        place (the size and time of each file are taken from the output as it is now)."""
+        place (the size and time of each file made are taken from the output as it is
+        now; a kept file's are those recorded, as it was not touched)."""
         files: dict[str, tuple[str, str, int, int]] = {}
         for rel, (key, sha) in self.new.items():
+            entry = self.kept.get(rel)
+            if entry is not None and entry[:2] == (key, sha):
+                files[rel] = entry
+                continue
             try:
                 stat = os.stat(self.previous_output / rel)
             except OSError:
@@ -440,6 +454,15 @@ def cache_dir_for(output: Path) -> Path:
     """The cache of the builds into ``output``: ``.<name>-cache`` beside it."""
     output = output.resolve()
     return output.parent / f".{output.name}-cache"
+
+
+def new_site(settings: Mapping[str, Any]) -> NewSite:
+    """The site a build is making: its output folder, over the files it keeps of the
+    published output when it has a build cache."""
+    cache = settings.get("BUILD_CACHE")
+    if isinstance(cache, BuildCache):
+        return cache.outputs.new_site(Path(settings["OUTPUT_PATH"]))
+    return NewSite(Path(settings["OUTPUT_PATH"]))
 
 
 def enabled(settings: Mapping[str, Any]) -> bool:
@@ -659,13 +682,13 @@ class BuildCache:
 
     def files(
         self, items: Iterable[tuple[str, str | None, Callable[[], bytes | str]]]
-    ) -> Iterable[tuple[str, bytes | str | LinkTo]]:
-        """(path, data) for each (path, key, render): the last good build's file to link
-        (``LinkTo``) when the key is the same, else rendered now (and recorded)."""
+    ) -> Iterable[tuple[str, bytes | str | Kept]]:
+        """(path, data) for each (path, key, render): ``KEPT`` when the last good build
+        made the file from the same key (it stays as it is), else rendered now (and
+        recorded)."""
         for rel, key, render in items:
-            source = self.outputs.reuse_path(rel, key) if key is not None else None
-            if source is not None:
-                yield rel, LinkTo(source)
+            if key is not None and self.outputs.reuse(rel, key):
+                yield rel, KEPT
                 continue
             data = render()
             if key is not None:

@@ -32,11 +32,15 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files import link_atomic
+from .outputs import NewSite
 from .parallel import in_forks, shares
 from .search import BUNDLE_DIR, EXCLUDE, LANGUAGE, UNUSED, SearchRecord
+
+if TYPE_CHECKING:
+    from .incremental import OutputCache
 
 __all__ = [
     "SIGNATURE",
@@ -102,11 +106,8 @@ class IndexResult:
     shards: int = 0
     indexed_shards: int = 0
     files: list[Path] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        """Bytes of the index (the bundle without its JavaScript and WebAssembly)."""
-        return sum(p.stat().st_size for p in self.files if p.suffix not in {".js", ".pagefind"})
+    #: Bytes of the index (the bundle without its JavaScript and WebAssembly).
+    size: int = 0
 
 
 @dataclass
@@ -140,29 +141,28 @@ def _pagefind_version() -> str:
 MIN_PAGES_PER_WORKER = 2000
 
 
-def _indexed_pages(output: Path, workers: int = 1) -> list[tuple[str, str]]:
+def _indexed_pages(site: NewSite, workers: int = 1) -> list[tuple[str, str]]:
     """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK), read
     on up to ``workers`` processes (a national site has 200,000 pages to read)."""
-    names: list[str] = []
-    for folder, dirs, files in os.walk(output):
-        rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and not (rel_folder == "." and d == BUNDLE_DIR)
-        )
-        prefix = "" if rel_folder == "." else f"{rel_folder}/"
-        names += [prefix + name for name in sorted(files) if name.endswith(".html")]
+    names = [
+        rel
+        for rel in site.files()
+        if rel.endswith(".html")
+        and not rel.startswith(f"{BUNDLE_DIR}/")
+        and not any(part.startswith(".") for part in rel.split("/")[:-1])
+    ]
     found: dict[str, str] = {}
     dealt = shares(names, workers, MIN_PAGES_PER_WORKER)
-    for answers in in_forks(lambda share: _marked(output, share), dealt):
+    for answers in in_forks(lambda share: _marked(site, share), dealt):
         found.update(answers)
     return [(rel, found[rel]) for rel in names if rel in found]
 
 
-def _marked(output: Path, names: list[str]) -> list[tuple[str, str]]:
+def _marked(site: NewSite, names: list[str]) -> list[tuple[str, str]]:
     """(page, SHA-256) of those of ``names`` that Pagefind indexes."""
     marked = []
     for rel in names:
-        data = (output / rel).read_bytes()
+        data = site.path(rel).read_bytes()
         if BODY_MARK in data:
             marked.append((rel, hashlib.sha256(data).hexdigest()))
     return marked
@@ -187,13 +187,6 @@ def _check_bundle(folder: Path, primary: bool = True) -> None:
                 raise IncompleteBundle(f"Pagefind wrote an incomplete {path.name}: {exc}") from None
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    """Put ``source``'s files at ``target`` (hard links where the file system allows)."""
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            link_atomic(path, target / path.relative_to(source))
-
-
 #: Where a shard's records go among its pages, for Pagefind (no page of the site is
 #: there); the search page links a record by its ``link`` meta, not by this address.
 RECORDS_DIR = "_records"
@@ -201,7 +194,7 @@ RECORDS_DIR = "_records"
 TIMEOUT_SECONDS = 900
 
 
-def _index_shard(output: Path, shard: _Shard, target: Path) -> None:
+def _index_shard(pages: NewSite, shard: _Shard, target: Path) -> None:
     """Index one shard's pages and records into ``target`` with Pagefind's program.
 
     Its own program, not its Python service: the service reads each answer a tenth of
@@ -216,7 +209,7 @@ def _index_shard(output: Path, shard: _Shard, target: Path) -> None:
         # The shard's pages at their own paths (so Pagefind gives each its address),
         # as links to the built files; then one small page per record.
         for rel, _sha in shard.pages:
-            link_atomic(output / rel, site / rel)
+            link_atomic(pages.path(rel), site / rel)
         for record in shard.records:
             path = site / RECORDS_DIR / record.file_name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,14 +238,14 @@ def _index_shard(output: Path, shard: _Shard, target: Path) -> None:
             raise RuntimeError(f"Pagefind stopped with code {done.returncode}: {said[-2000:]}")
 
 
-def _index_all(output: Path, jobs: list[tuple[_Shard, Path]], workers: int) -> None:
+def _index_all(site: NewSite, jobs: list[tuple[_Shard, Path]], workers: int) -> None:
     """Index the shards, up to ``workers`` at once (Pagefind runs as its own process)."""
     if workers <= 1 or len(jobs) <= 1:
         for shard, target in jobs:
-            _index_shard(output, shard, target)
+            _index_shard(site, shard, target)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done in [pool.submit(_index_shard, output, shard, target) for shard, target in jobs]:
+        for done in [pool.submit(_index_shard, site, shard, target) for shard, target in jobs]:
             done.result()
 
 
@@ -275,13 +268,13 @@ def _finish_shard(folder: Path, primary: bool) -> None:
     make_stable(folder)
 
 
-def _make_shards(output: Path, jobs: list[tuple[_Shard, Path]], workers: int) -> None:
+def _make_shards(site: NewSite, jobs: list[tuple[_Shard, Path]], workers: int) -> None:
     """Index each shard into its folder, again where Pagefind left a file incomplete."""
     pending = list(jobs)
     for attempt in range(1, ATTEMPTS + 1):
         for _shard, target in pending:
             shutil.rmtree(target, ignore_errors=True)
-        _index_all(output, pending, workers)
+        _index_all(site, pending, workers)
         failed = []
         for shard, target in pending:
             try:
@@ -304,20 +297,28 @@ def write_index(
     count: int = 1,
     cache: Path | None = None,
     workers: int = 1,
+    site: NewSite | None = None,
+    outputs: OutputCache | None = None,
 ) -> IndexResult:
     """Index the built site in ``output`` into ``count`` shards under ``output/pagefind/``,
-    ``workers`` shards at a time.
+    ``workers`` shards at a time. ``site``: the site being built, when it is more than
+    the folder (a build's staging folder over the files it kept).
 
     Shards whose inputs are unchanged are taken from ``cache`` (a folder of shards by
     key, kept between builds); the others are indexed and added to it, and shards no
     longer used are removed from it. The bundle is made in a temporary folder and
-    swapped in with a rename, so a reader never sees half an index.
+    swapped in with a rename, so a reader never sees half an index; in a build with an
+    output record (``outputs``, whose output folder is a staging folder no one reads),
+    each file is put in its place instead, or kept as the last build left it when it
+    comes from the same shard.
     """
     output = Path(output)
+    if site is None:
+        site = NewSite(output)
     version = _pagefind_version()
     shards: dict[int, _Shard] = {}
     result = IndexResult()
-    for rel, sha in _indexed_pages(output, workers):
+    for rel, sha in _indexed_pages(site, workers):
         number = shard_of_page(rel, count)
         shards.setdefault(number, _Shard(number)).pages.append((rel, sha))
         result.pages += 1
@@ -339,15 +340,24 @@ def write_index(
             for number, shard in sorted(shards.items())
             if not (store / keys[number]).is_dir()
         ]
-        _make_shards(output, jobs, workers)
+        _make_shards(site, jobs, workers)
         for shard, target in jobs:
             os.replace(target, store / keys[shard.number])
         for number in sorted(shards):
-            inside = shard_folder(number).removeprefix(f"{BUNDLE_DIR}/")
-            _copy_tree(store / keys[number], building / inside)
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(building, final)
+            source, inside = store / keys[number], shard_folder(number)
+            files = sorted(p for p in source.rglob("*") if p.is_file())
+            result.size += sum(p.stat().st_size for p in files if p.suffix not in UNCOUNTED)
+            if outputs is not None:
+                result.files += _place_shard(source, files, output, inside, keys[number], outputs)
+            else:
+                for path in files:
+                    rel = path.relative_to(source)
+                    link_atomic(path, building / inside.removeprefix(f"{BUNDLE_DIR}/") / rel)
+        if outputs is None:
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(building, final)
+            result.files = sorted(p for p in final.rglob("*") if p.is_file())
         used = set(keys.values())
         for old in store.iterdir():
             if old.name not in used:
@@ -358,8 +368,26 @@ def write_index(
             shutil.rmtree(store, ignore_errors=True)
     result.shards = len(shards)
     result.indexed_shards = len(jobs)
-    result.files = sorted(p for p in final.rglob("*") if p.is_file())
     return result
+
+
+#: What the index's size leaves out: Pagefind's JavaScript and WebAssembly.
+UNCOUNTED = {".js", ".pagefind"}
+
+
+def _place_shard(
+    source: Path, files: list[Path], output: Path, inside: str, key: str, outputs: OutputCache
+) -> list[Path]:
+    """Put a shard's ``files`` (in ``source``) at ``output/inside``, each kept where the
+    last good build put the same shard's; the path of each, kept or not."""
+    placed = []
+    for path in files:
+        rel = inside + path.relative_to(source).as_posix()
+        if not outputs.reuse(rel, key):
+            link_atomic(path, output / rel)
+            outputs.record(rel, key, path.read_bytes())
+        placed.append(output / rel)
+    return placed
 
 
 # --- Pagefind's filter files, made deterministic -------------------------------------

@@ -111,10 +111,12 @@ def test_pages_read_on_several_processes_are_the_pages_one_reads(
     """At national scale the pages to index are read on every core: the same pages, in
     the same order, with the same hashes as one process finds."""
     from neighbourhood_policing import search_bundle
+    from neighbourhood_policing.outputs import NewSite
 
-    alone = search_bundle._indexed_pages(sample_output, workers=2)  # too few to fork
+    site = NewSite(sample_output)
+    alone = search_bundle._indexed_pages(site, workers=2)  # too few to fork
     monkeypatch.setattr(search_bundle, "MIN_PAGES_PER_WORKER", 1)
-    assert search_bundle._indexed_pages(sample_output, workers=2) == alone
+    assert search_bundle._indexed_pages(site, workers=2) == alone
     assert len(alone) > 50
     assert all(not rel.startswith("pagefind/") for rel, _ in alone)
     assert "neighbourhoods/bridgnorth/index.html" in dict(alone)  # an area page

@@ -125,6 +125,10 @@ def rename_area(site: Path, old: str, new: str) -> None:
         update.write_text(text.replace(f"Areas: {old}", f"Areas: {new}"), encoding="utf-8")
 
 
+def folders(output: Path) -> list[str]:
+    return sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_dir())
+
+
 @pytest.mark.parametrize("change", list(EDITS))
 def test_after_an_edit_the_incremental_build_equals_a_cold_one(site, tmp_path, change) -> None:
     out = tmp_path / "out"
@@ -132,6 +136,9 @@ def test_after_an_edit_the_incremental_build_equals_a_cold_one(site, tmp_path, c
     EDITS[change](site)
     build(site, out)
     assert manifest(out) == cold(site, tmp_path / "cold")
+    # Changed in place: a page gone leaves no empty folder behind.
+    assert folders(out) == folders(tmp_path / "cold")
+    assert not list(tmp_path.glob(".out.building-*")), "the staging folder is gone"
 
 
 def test_a_sequence_of_edits_stays_exact(site, tmp_path, caplog) -> None:
@@ -224,12 +231,12 @@ def test_a_broken_file_is_reported_alike_by_every_build_that_meets_it(site, tmp_
 
 
 
-def test_reused_pages_are_links_and_a_page_changed_in_the_output_is_made_again(
+def test_reused_pages_are_kept_in_place_and_a_page_changed_in_the_output_is_made_again(
     site, tmp_path, caplog
 ) -> None:
-    """Unchanged pages are hard links to the last build's files. A built page changed in
-    place with its size and time kept is not trusted: its hash is checked, the cache
-    thrown away and the site built again."""
+    """Unchanged pages stay where they are, untouched, and the output is changed in
+    place. A built page changed in place with its size and time kept is not trusted: its
+    hash is checked, the cache thrown away and the site built again."""
     import os
 
     caplog.set_level("INFO")
@@ -240,8 +247,11 @@ def test_reused_pages_are_links_and_a_page_changed_in_the_output_is_made_again(
     EDITS["an update's text"](site.parent / "site")  # alpha's update: its page changes
     area_page = out / "neighbourhoods/beta/index.html"
     beta_before = os.stat(area_page)
+    folder = os.stat(out).st_ino
     build(site, out)
-    assert os.stat(area_page).st_ino == beta_before.st_ino, "an unchanged page is linked"
+    assert os.stat(out).st_ino == folder, "the output is changed in place"
+    assert os.stat(area_page).st_ino == beta_before.st_ino, "an unchanged page is kept"
+    assert os.stat(area_page).st_mtime_ns == beta_before.st_mtime_ns
     assert os.stat(out / UPDATE_PAGE).st_ino != before.st_ino, "the edited page is new"
     data = area_page.read_bytes()
     stat = os.stat(area_page)

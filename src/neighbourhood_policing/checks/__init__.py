@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..outputs import NewSite
 from ..problems import Problem
 from ..settings import build_workers
 from .links import check_links, read_all
@@ -23,23 +24,24 @@ __all__ = ["ParseMemory", "check_built_site"]
 
 
 def check_built_site(
-    output_path: Path | str, settings: dict[str, Any], memory: ParseMemory | None = None
+    output_path: Path | str | NewSite, settings: dict[str, Any], memory: ParseMemory | None = None
 ) -> list[Problem]:
-    """Everything missing or broken in the built site; empty when all is well.
+    """Everything missing or broken in the built site (a folder, or a build's new site:
+    its staging folder over the files it kept); empty when all is well.
 
     ``memory`` holds what earlier checks learnt of files with the same bytes, so that a
     rebuild parses only what changed; it gains what this check learns.
     """
     if not settings.get("CHECK_OUTPUT", True):
         return []
-    site = settings.get("SITE_MODEL")
-    output = Output(Path(output_path), settings.get("SITEURL", ""), memory)
+    model = settings.get("SITE_MODEL")
+    output = Output(output_path, settings.get("SITEURL", ""), memory)
     problems: list[Problem] = []
     links = settings.get("CHECK_LINKS", True)
     if links:  # every file the link checker reads, read at once on every core
         read_all(output, build_workers(settings))
-    if site is not None:
-        problems += check_nothing_lost(site, output, settings)
+    if model is not None:
+        problems += check_nothing_lost(model, output, settings)
     if links:
         problems += check_links(output)
     return problems

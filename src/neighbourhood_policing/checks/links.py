@@ -108,7 +108,7 @@ def _read(output: Output, names: list[str]) -> list[tuple[str, str, Any]]:
     answers: list[tuple[str, str, Any]] = []
     for rel in names:
         try:
-            data = (output.folder / rel).read_bytes()
+            data = output.path(rel).read_bytes()
         except OSError:
             answers.append((rel, "", None))
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from .. import urls
@@ -39,9 +40,14 @@ def feeds_enabled(settings: dict[str, Any]) -> bool:
 def list_pages(output: Output, folder: str) -> list[str]:
     """A paginated list's pages: folder/index.html and folder/page/N/index.html."""
     pages = [f"{folder}index.html"] if output.is_file(f"{folder}index.html") else []
-    paged = output.folder / folder / "page"
-    if paged.is_dir():
-        pages += sorted(p.relative_to(output.folder).as_posix() for p in paged.glob("*/index.html"))
+    paged = f"{folder}page/"
+    files = output.files()
+    for rel in islice(files, bisect_left(files, paged), None):
+        if not rel.startswith(paged):
+            break
+        number, _, rest = rel[len(paged) :].partition("/")
+        if rest == "index.html" and number:
+            pages.append(rel)
     return pages
 
 

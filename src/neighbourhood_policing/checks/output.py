@@ -7,7 +7,6 @@ Each file is parsed once, on first use, and kept: the link checker and the
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import posixpath
 import re
@@ -19,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 import lxml.html
+
+from ..outputs import NewSite
 
 #: Attributes that hold a URL the browser will follow or load.
 URL_ATTRIBUTES = {
@@ -275,16 +276,17 @@ _PART = 4000
 
 
 class Output:
-    """The built site in one folder, parsed on demand.
+    """The built site, parsed on demand: a folder, or a build's new site (its staging
+    folder over the files it kept of the published one).
 
     ``siteurl`` is the SITEURL the site was built with: absolute links that
-    start with it are links into this folder.
+    start with it are links into this site.
     """
 
     def __init__(
-        self, folder: Path | str, siteurl: str = "", memory: ParseMemory | None = None
+        self, site: Path | str | NewSite, siteurl: str = "", memory: ParseMemory | None = None
     ) -> None:
-        self.folder = Path(folder)
+        self.site = site if isinstance(site, NewSite) else NewSite(Path(site))
         self.siteurl = siteurl.rstrip("/")
         self.base_path = urlsplit(self.siteurl).path.rstrip("/") if self.siteurl else ""
         self.memory = memory if memory is not None else ParseMemory()
@@ -300,15 +302,7 @@ class Output:
     def files(self) -> list[str]:
         """Every file in the output, as a path relative to it (sorted)."""
         if self._files is None:
-            found: list[str] = []
-            top = str(self.folder)
-            for folder, _dirs, names in os.walk(top):
-                prefix = os.path.relpath(folder, top).replace(os.sep, "/")
-                prefix = "" if prefix == "." else prefix + "/"
-                found += [
-                    prefix + name for name in names if os.path.isfile(os.path.join(folder, name))
-                ]
-            self._files = sorted(found)
+            self._files = self.site.files()
             self._file_set = set(self._files)
             self._dirs = {posixpath.dirname(f) for f in self._files}
             for folder in list(self._dirs):
@@ -316,6 +310,10 @@ class Output:
                     folder = posixpath.dirname(folder)
                     self._dirs.add(folder)
         return self._files
+
+    def path(self, rel: str) -> Path:
+        """Where the file ``rel`` of the site is."""
+        return self.site.path(rel)
 
     def is_file(self, rel: str) -> bool:
         self.files()
@@ -325,7 +323,7 @@ class Output:
         hashes = self.memory.file_hashes
         if rel not in hashes:
             try:
-                hashes[rel] = hashlib.sha256((self.folder / rel).read_bytes()).hexdigest()
+                hashes[rel] = hashlib.sha256(self.path(rel).read_bytes()).hexdigest()
             except OSError:
                 hashes[rel] = ""
         return hashes[rel]
@@ -336,7 +334,7 @@ class Output:
         known = self._documents.get(rel)
         if known is not None and (known.complete or not complete):
             return known
-        path = self.folder / rel
+        path = self.path(rel)
         parser = PARSERS.get(path.suffix.lower())
         if parser is None or not self.is_file(rel):
             known = Document()

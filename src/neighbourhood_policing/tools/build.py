@@ -1,10 +1,12 @@
 """Running a build or a validation from tasks.py and the tests, with clear errors.
 
-A build is atomic: Pelican writes into a new folder next to the output
-(``.output.building-…``), and only when the build, every check and every
-plugin succeeded is that folder swapped in for the output. A failed build
-leaves the last good site in place, so a broken pull request can never take
-the published site down half-written.
+A build never touches the published output until it has succeeded: Pelican writes
+into a new folder next to the output (``.output.building-…``), files unchanged since
+the last good build are kept where they are, and only when the build, every check and
+every plugin succeeded is the new site put in place (``outputs.put_in_place``: the
+changed files moved in, or, for a cold build, the folder swapped in whole). A failed
+build leaves the last good site as it was, so a broken pull request can never take the
+published site down half-written.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import gc
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,6 +27,7 @@ from ..checks import ParseMemory, check_built_site
 from ..files import SettingsError, write_atomic
 from ..incremental import BuildCache, OutputCache
 from ..loading import load_site
+from ..outputs import NewSite, put_in_place, remove_leftovers, walk
 from ..problems import ContentError, Problem, report
 from ..rules import build_date_from_env
 from ..settings import DEFAULT_CONFIG, PROJECT, pelican_settings
@@ -65,58 +68,6 @@ def _check_output_folder(output: Path, content_root: Path) -> None:
                 "delete it. Choose a separate folder, such as output/."
             ]
         )
-
-
-def _swap_in(staging: Path, output: Path, retention: list[str]) -> None:
-    """Replace ``output`` with ``staging`` by renames on the same file system."""
-    if not output.exists():
-        output.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, output)
-        return
-    for name in retention:  # OUTPUT_RETENTION, e.g. a .git folder for GitHub Pages
-        kept = output / name
-        if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
-            os.replace(kept, staging / name)
-    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent))
-    os.replace(output, retired / output.name)
-    os.replace(staging, output)
-    _remove_later(retired)
-
-
-#: The last build's output, once replaced, waits under this name to be deleted.
-RETIRED_PREFIX = ".retired."
-#: Deletions still running (kept so that each finished one is reaped).
-_REMOVALS: list[subprocess.Popen[bytes]] = []
-
-
-def _remove_later(folder: Path) -> None:
-    """Delete a replaced output in a process of its own: the new site is already in
-    place, and unlinking tens of thousands of files need not hold the build up.
-
-    If the deletion is cut short, the next build into the same folder finishes it.
-    """
-    _REMOVALS[:] = [job for job in _REMOVALS if job.poll() is None]
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    try:
-        job = subprocess.Popen(
-            [sys.executable, "-c", code, str(folder)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    _REMOVALS.append(job)
-
-
-def _remove_leftovers(output: Path) -> None:
-    """Replaced outputs an earlier build did not get to delete (it was stopped)."""
-    running = {str(job.args[-1]) for job in _REMOVALS if job.poll() is None}  # type: ignore[index]
-    for folder in output.parent.glob(f"{RETIRED_PREFIX}{output.name}-*"):
-        if folder.is_dir() and str(folder) not in running:
-            _remove_later(folder)
 
 
 def _output_cache(settings: dict[str, Any], final: Path) -> OutputCache | None:
@@ -194,6 +145,29 @@ def _give_memory_back() -> None:
     trim(0)
 
 
+class _Listing(threading.Thread):
+    """Every file of a folder (``outputs.walk``), listed in a thread of its own."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(name="list-output", daemon=True)
+        self.folder = folder
+        self.files: list[str] = []
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.files = list(walk(self.folder))
+        except BaseException as exc:  # handed to the build, which raises it
+            self.error = exc
+
+    def result(self) -> list[str]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.files
+
+
 class StaleCache(Exception):
     """Pages taken from the last build are not what it recorded (changed since)."""
 
@@ -242,7 +216,7 @@ def _build(
     final = Path(settings["OUTPUT_PATH"])
     _check_output_folder(final, Path(settings["PATH"]))
     final.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(final)
+    remove_leftovers(final)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -266,19 +240,31 @@ def _build(
         if errors.messages:
             raise BuildFailed(errors.messages)
         _let_pelican_go(settings, outputs)
+        # The published output's files, listed while the checks run (the listing waits
+        # on the file system, the checks on the processor): the files a rebuild deletes.
+        listing = _Listing(final) if outputs is not None and outputs.kept else None
         memory = _parse_memory(outputs)
-        problems = check_built_site(staging, settings, memory)
-        stale = outputs.stale_links(memory.file_hashes, staging) if outputs else []
+        site = outputs.new_site(staging) if outputs is not None else NewSite(staging)
+        problems = check_built_site(site, settings, memory)
+        stale = outputs.stale(memory.file_hashes, site) if outputs else []
         if stale:
             raise StaleCache(stale, settings["BUILD_CACHE_DIR"])
         if problems:
             raise ContentError(problems)
         logger.info("Checks passed: nothing lost, no broken links.")
-        _swap_in(staging, final, list(settings.get("OUTPUT_RETENTION") or []))
+        if outputs is not None:
+            outputs.forget()  # untrue until the new site is in place
+        how = put_in_place(
+            site,
+            final,
+            retention=list(settings.get("OUTPUT_RETENTION") or []),
+            present=listing.result if listing is not None else None,
+        )
         if outputs is not None:
             outputs.commit()
             _keep_parse_memory(outputs, memory)
             logger.info("Pages reused: %d, made: %d", outputs.reused, outputs.made)
+        logger.info("The new site is in place (%s)", how)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
