@@ -18,6 +18,7 @@ from pelican.generators import Generator
 
 from neighbourhood_policing.cms import CMSNotInstalledError, admin_files
 from neighbourhood_policing.files import SettingsError, write_outputs
+from neighbourhood_policing.incremental import unchanged
 from neighbourhood_policing.settings import PROJECT
 
 __all__ = ["register"]
@@ -37,7 +38,7 @@ class AdminGenerator(Generator):
             files = admin_files(PROJECT, self.settings.get("CMS_SERVED_CONFIG"))
         except CMSNotInstalledError as exc:
             raise CMSSettingError(str(exc)) from exc
-        write_outputs(self.output_path, files, self.announce)
+        write_outputs(self.output_path, unchanged(self.settings, files), self.announce)
 
     def announce(self, path: str) -> None:
         signals.content_written.send(path, context=self.context)

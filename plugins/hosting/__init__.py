@@ -26,6 +26,7 @@ from pelican.generators import Generator
 
 from neighbourhood_policing.engagement import extend_form_action
 from neighbourhood_policing.files import SettingsError, write_outputs
+from neighbourhood_policing.incremental import unchanged
 from neighbourhood_policing.settings import PROJECT
 from neighbourhood_policing.site import Site
 
@@ -128,7 +129,7 @@ class HostingGenerator(Generator):
                 source.read_text("utf-8"), self.settings.get("HOSTING_FORM_ACTION")
             )
             files.append(("_headers", text.encode("utf-8")))
-        write_outputs(self.output_path, files, self.announce)
+        write_outputs(self.output_path, unchanged(self.settings, files), self.announce)
 
     def announce(self, path: str) -> None:
         signals.content_written.send(path, context=self.context)

@@ -23,6 +23,7 @@ from pelican.writers import Writer
 
 from neighbourhood_policing import lookup, urls
 from neighbourhood_policing.files import absolute_url, write_outputs
+from neighbourhood_policing.incremental import unchanged
 from neighbourhood_policing.loading.memo import LoadMemo
 from neighbourhood_policing.maps import MapMaker, Overview
 from neighbourhood_policing.site import AreaRecord, Site
@@ -135,7 +136,8 @@ class LookupGenerator(Generator):
 
     def generate_output(self, writer: Writer) -> None:
         site: Site = self.settings["SITE_MODEL"]
-        count = write_outputs(self.output_path, self.images(site), self.announce)
+        images = unchanged(self.settings, self.images(site))
+        count = write_outputs(self.output_path, images, self.announce)
         logger.info("Wrote %d maps", count)
         self.write_lookup(writer, site)
 
@@ -150,7 +152,7 @@ class LookupGenerator(Generator):
         boundaries = lookup.simplified_boundaries(refs, [site.areas[s].shape for s in index.slugs])
         files = [(urls.shard_path(o), lookup.shard_bytes(shard)) for o, shard in shards.items()]
         files.append((urls.LOOKUP_BOUNDARIES, boundaries))
-        write_outputs(self.output_path, files, self.announce)
+        write_outputs(self.output_path, unchanged(self.settings, files), self.announce)
         districts = [
             (outward, [(site.areas[a["slug"]], n) for a, n in lookup.district_counts(shard)])
             for outward, shard in shards.items()

@@ -21,7 +21,7 @@ from neighbourhood_policing.files import (
     site_domain,
     write_outputs,
 )
-from neighbourhood_policing.incremental import BuildCache, cache_dir_for
+from neighbourhood_policing.incremental import BuildCache, cache_dir_for, unchanged
 from neighbourhood_policing.markup import plain_text
 from neighbourhood_policing.pages import write_page
 from neighbourhood_policing.reports import Council, Month, MonthReport, area_reports, councils
@@ -196,11 +196,8 @@ class ReportsGenerator(Generator):
                     [pdf_template.render({**self.context, "report": r}) for r in reports]
                 )
             )
-        write_outputs(
-            self.output_path,
-            [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data],
-            self.announce,
-        )
+        made = [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data]
+        write_outputs(self.output_path, unchanged(self.settings, made), self.announce)
         for position, report in enumerate(reports):
             data = pdfs[position]
             self._write(

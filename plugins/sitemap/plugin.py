@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 from pelican import Pelican, signals
 
 from neighbourhood_policing.files import write_outputs
+from neighbourhood_policing.incremental import unchanged
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def on_finalized(pelican: Pelican) -> None:
         ("sitemap.xml", render_sitemap(sitemap.urls())),
         ("robots.txt", render_robots(sitemap.siteurl)),
     ]
-    write_outputs(sitemap.output, files, _announce)
+    write_outputs(sitemap.output, unchanged(pelican.settings, files), _announce)
 
 
 def _announce(path: str) -> None:

@@ -456,6 +456,18 @@ def cache_dir_for(output: Path) -> Path:
     return output.parent / f".{output.name}-cache"
 
 
+def unchanged(
+    settings: Mapping[str, Any], items: Iterable[tuple[str, bytes | str]]
+) -> Iterable[tuple[str, bytes | str | Kept]]:
+    """``items`` for ``write_outputs``, each file the last good build wrote with the same
+    bytes kept as it is (``BuildCache.unchanged``; all written without a build cache).
+    A file something else wrote in this build already is written over, never kept."""
+    cache = settings.get("BUILD_CACHE")
+    if not isinstance(cache, BuildCache):
+        return items
+    return cache.unchanged(items, Path(settings["OUTPUT_PATH"]))
+
+
 def new_site(settings: Mapping[str, Any]) -> NewSite:
     """The site a build is making: its output folder, over the files it keeps of the
     published output when it has a build cache."""
@@ -673,6 +685,27 @@ class BuildCache:
         return _hash(*parts)
 
     # -- files written by plugins themselves -------------------------------------------
+    def unchanged(
+        self, items: Iterable[tuple[str, bytes | str]], output: Path
+    ) -> Iterable[tuple[str, bytes | str | Kept]]:
+        """(path, data) for each (path, data) made anew, or ``KEPT`` where the last good
+        build wrote the same bytes there: for files cheaper to make than to key (a map
+        drawn from memory, a postcode shard, the sitemap), so that a rebuild neither
+        writes nor moves them. A file already written into ``output`` in this build (by
+        another writer) is written over, never kept."""
+        for rel, data in items:
+            if os.path.lexists(output / rel):
+                yield rel, data
+                continue
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            sha = hashlib.sha256(payload).hexdigest()
+            key = f"bytes:{sha}"
+            if self.outputs.reuse(rel, key):
+                yield rel, KEPT
+                continue
+            self.outputs.record_hash(rel, key, sha)
+            yield rel, data
+
     def key_of(self, *values: Any) -> str | None:
         """The key of a file made from ``values``, or None when one cannot be digested."""
         try:
