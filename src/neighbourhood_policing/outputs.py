@@ -57,8 +57,13 @@ class NewSite:
     def files(self) -> list[str]:
         """Every file of the new site, sorted."""
         if self._files is None:
-            self._files = sorted(self.written.union(self.kept))
+            written = self.written
+            self._files = sorted([*written, *(rel for rel in self.kept if rel not in written)])
         return self._files
+
+    def has(self, rel: str) -> bool:
+        """Whether the new site has the file ``rel``."""
+        return rel in self.written or rel in self.kept
 
     def path(self, rel: str) -> Path:
         """Where the file ``rel`` of the new site is now."""

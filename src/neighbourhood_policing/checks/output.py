@@ -294,7 +294,6 @@ class Output:
         self._documents: dict[str, Document] = {}
         self._linked: dict[str, set[str]] = {}
         self._files: list[str] | None = None
-        self._file_set: set[str] = set()
         self._dirs: set[str] = set()
         #: Values many files hold alike (a planned link, a set of ids), each kept once.
         self.shared: dict[Any, Any] = {}
@@ -303,7 +302,6 @@ class Output:
         """Every file in the output, as a path relative to it (sorted)."""
         if self._files is None:
             self._files = self.site.files()
-            self._file_set = set(self._files)
             self._dirs = {posixpath.dirname(f) for f in self._files}
             for folder in list(self._dirs):
                 while folder:
@@ -316,8 +314,7 @@ class Output:
         return self.site.path(rel)
 
     def is_file(self, rel: str) -> bool:
-        self.files()
-        return rel in self._file_set
+        return self.site.has(rel)
 
     def content_hash(self, rel: str) -> str:
         hashes = self.memory.file_hashes
