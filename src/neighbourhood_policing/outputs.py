@@ -67,9 +67,22 @@ class NewSite:
 
     def path(self, rel: str) -> Path:
         """Where the file ``rel`` of the new site is now."""
-        if self.published is not None and rel not in self.written and rel in self.kept:
-            return self.published / rel
-        return self.folder / rel
+        if self.published is None or rel not in self.kept:
+            return self.folder / rel
+        staged = self.folder / rel
+        if self._written is not None:
+            return staged if rel in self._written else self.published / rel
+        return staged if os.path.lexists(staged) else self.published / rel
+
+    def files_where(self, wanted: Callable[[str], bool]) -> list[str]:
+        """The files of the new site that ``wanted`` takes, sorted, found without
+        keeping a list of every file (a national site has 300,000)."""
+        if self._files is not None:
+            return [rel for rel in self._files if wanted(rel)]
+        listed = self._written if self._written is not None else walk(self.folder)
+        found = {rel for rel in listed if wanted(rel)}
+        found.update(rel for rel in self.kept if wanted(rel))
+        return sorted(found)
 
     def kept_only(self) -> list[str]:
         """The kept files that nothing wrote over, sorted."""

@@ -144,13 +144,13 @@ MIN_PAGES_PER_WORKER = 2000
 def _indexed_pages(site: NewSite, workers: int = 1) -> list[tuple[str, str]]:
     """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK), read
     on up to ``workers`` processes (a national site has 200,000 pages to read)."""
-    names = [
-        rel
-        for rel in site.files()
-        if rel.endswith(".html")
-        and not rel.startswith(f"{BUNDLE_DIR}/")
-        and not any(part.startswith(".") for part in rel.split("/")[:-1])
-    ]
+    names = site.files_where(
+        lambda rel: (
+            rel.endswith(".html")
+            and not rel.startswith(f"{BUNDLE_DIR}/")
+            and not any(part.startswith(".") for part in rel.split("/")[:-1])
+        )
+    )
     found: dict[str, str] = {}
     dealt = shares(names, workers, MIN_PAGES_PER_WORKER)
     for answers in in_forks(lambda share: _marked(site, share), dealt):

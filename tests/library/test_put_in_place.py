@@ -89,3 +89,17 @@ def test_a_new_site_reads_written_files_over_kept_ones(tmp_path: Path) -> None:
         "c.html": "new c",
     }
     assert site.kept_only() == ["b.html"]
+
+
+def test_a_new_site_selects_files_without_listing_them_all(tmp_path: Path) -> None:
+    """Search asks for the pages alone, before the checks list every file."""
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(output, {"a.html": "old a", "b.html": "old b", "b.css": "kept style"})
+    write(staging, {"a.html": "new a", "c.html": "new c", "c.css": "style"})
+    site = NewSite(staging, output, {"a.html", "b.html", "b.css"})
+
+    pages = site.files_where(lambda rel: rel.endswith(".html"))
+
+    assert pages == ["a.html", "b.html", "c.html"]
+    assert [site.path(rel).read_text() for rel in pages] == ["new a", "old b", "new c"]
+    assert site._written is None, "nothing kept a list of every file"
