@@ -172,11 +172,21 @@ def _move_in(
         with contextlib.suppress(OSError):  # only a folder with nothing left in it
             (output / folder).rmdir()
     # What is left of the staging folder is its folders, as many as the files moved:
-    # removed in the background, like a replaced output.
-    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent))
-    os.replace(site.folder, retired / site.folder.name)
-    _remove_later(retired)
+    # many are removed in the background, like a replaced output (a few at once: a
+    # process of its own would cost more than they do).
+    if len(site.written) < MANY_FILES:
+        shutil.rmtree(site.folder, ignore_errors=True)
+    else:
+        retired = Path(
+            tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent)
+        )
+        os.replace(site.folder, retired / site.folder.name)
+        _remove_later(retired)
     return len(site.written), len(gone)
+
+
+#: From this many files moved in, the staging folder is removed in the background.
+MANY_FILES = 2000
 
 
 def _with_parents(folders: Iterable[str]) -> set[str]:
