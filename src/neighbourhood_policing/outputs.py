@@ -130,14 +130,10 @@ def _clashes(site: NewSite, output: Path) -> bool:
     """Whether a written file would land where the output has a folder, or inside what
     the output has as a file (a page become a folder of pages, or the other way): such
     a rare build replaces the output whole."""
-    folders: set[str] = set()
     for rel in site.written:
         if os.path.isdir(output / rel) and not os.path.islink(output / rel):
             return True
-        folder = posixpath.dirname(rel)
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = posixpath.dirname(folder)
+    folders = _with_parents(posixpath.dirname(rel) for rel in site.written)
     return any(
         os.path.lexists(output / folder) and not os.path.isdir(output / folder)
         for folder in folders
@@ -177,11 +173,7 @@ def _move_in(
     if len(site.written) < MANY_FILES:
         shutil.rmtree(site.folder, ignore_errors=True)
     else:
-        retired = Path(
-            tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent)
-        )
-        os.replace(site.folder, retired / site.folder.name)
-        _remove_later(retired)
+        _retire(site.folder, output)
     return len(site.written), len(gone)
 
 
@@ -208,9 +200,14 @@ def _swap_in(staging: Path, output: Path, retention: Collection[str]) -> None:
         kept = output / name
         if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
             os.replace(kept, staging / name)
-    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent))
-    os.replace(output, retired / output.name)
+    _retire(output, output)
     os.replace(staging, output)
+
+
+def _retire(folder: Path, output: Path) -> None:
+    """Move ``folder`` out of the way beside ``output`` and delete it in the background."""
+    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{output.name}-", dir=output.parent))
+    os.replace(folder, retired / folder.name)
     _remove_later(retired)
 
 

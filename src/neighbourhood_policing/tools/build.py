@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -145,27 +145,8 @@ def _give_memory_back() -> None:
     trim(0)
 
 
-class _Listing(threading.Thread):
-    """Every file of a folder (``outputs.walk``), listed in a thread of its own."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(name="list-output", daemon=True)
-        self.folder = folder
-        self.files: list[str] = []
-        self.error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.files = list(walk(self.folder))
-        except BaseException as exc:  # handed to the build, which raises it
-            self.error = exc
-
-    def result(self) -> list[str]:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.files
+#: Lists the published output in a thread while the checks run (see ``_build``).
+_LISTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="list-output")
 
 
 class StaleCache(Exception):
@@ -242,7 +223,9 @@ def _build(
         _let_pelican_go(settings, outputs)
         # The published output's files, listed while the checks run (the listing waits
         # on the file system, the checks on the processor): the files a rebuild deletes.
-        listing = _Listing(final) if outputs is not None and outputs.kept else None
+        listing = None
+        if outputs is not None and outputs.kept:
+            listing = _LISTER.submit(lambda: list(walk(final)))
         memory = _parse_memory(outputs)
         site = outputs.new_site(staging) if outputs is not None else NewSite(staging)
         problems = check_built_site(site, settings, memory)
