@@ -206,8 +206,12 @@ class CachingWriter(Writer):
         deferred = self.settings.get("BUILD_DEFERRED")
         if not isinstance(deferred, Deferred):
             deferred = None
-        call = _WRITE_FILE.bind(self, name, template, context, *args, **kwargs).arguments
-        extra = call.get("kwargs", {})
+        # Pelican's generators pass these by name; binding every page's arguments to
+        # Pelican's signature is needed only when some come by position.
+        call, extra = kwargs, kwargs
+        if args:
+            call = _WRITE_FILE.bind(self, name, template, context, *args, **kwargs).arguments
+            extra = call.get("kwargs", {})
         paged = call.get("paginated")
         if paged is None:
             paged = {k: v for k, v in extra.items() if k in {"articles", "dates"}}

@@ -23,7 +23,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from neighbourhood_policing.files import SettingsError
-from neighbourhood_policing.incremental import BuildCache, enabled, new_site
+from neighbourhood_policing.incremental import BuildCache, enabled
 from neighbourhood_policing.search import SEARCH_PAGE, TYPES, site_records, sort_key
 from neighbourhood_policing.search_bundle import (
     AREAS_PER_SHARD,
@@ -97,7 +97,6 @@ def on_finalized(pelican: Any) -> None:
             count=_count(pelican.settings),
             cache=Path(cache_dir) / "search" if cache_dir else None,
             workers=build_workers(pelican.settings),
-            site=new_site(pelican.settings),
             outputs=cache.outputs if isinstance(cache, BuildCache) else None,
         )
     except Exception as exc:  # Pagefind runs as a separate program; say what failed

@@ -468,15 +468,6 @@ def unchanged(
     return cache.unchanged(items, Path(settings["OUTPUT_PATH"]))
 
 
-def new_site(settings: Mapping[str, Any]) -> NewSite:
-    """The site a build is making: its output folder, over the files it keeps of the
-    published output when it has a build cache."""
-    cache = settings.get("BUILD_CACHE")
-    if isinstance(cache, BuildCache):
-        return cache.outputs.new_site(Path(settings["OUTPUT_PATH"]))
-    return NewSite(Path(settings["OUTPUT_PATH"]))
-
-
 def enabled(settings: Mapping[str, Any]) -> bool:
     return bool(settings.get("INCREMENTAL", True)) and not os.environ.get("NO_BUILD_CACHE")
 

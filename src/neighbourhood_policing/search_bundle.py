@@ -297,12 +297,11 @@ def write_index(
     count: int = 1,
     cache: Path | None = None,
     workers: int = 1,
-    site: NewSite | None = None,
     outputs: OutputCache | None = None,
 ) -> IndexResult:
     """Index the built site in ``output`` into ``count`` shards under ``output/pagefind/``,
-    ``workers`` shards at a time. ``site``: the site being built, when it is more than
-    the folder (a build's staging folder over the files it kept).
+    ``workers`` shards at a time. With ``outputs``, the build's output record, the site
+    is ``output`` (its staging folder) over the files the build kept.
 
     Shards whose inputs are unchanged are taken from ``cache`` (a folder of shards by
     key, kept between builds); the others are indexed and added to it, and shards no
@@ -313,8 +312,7 @@ def write_index(
     comes from the same shard.
     """
     output = Path(output)
-    if site is None:
-        site = NewSite(output)
+    site = outputs.new_site(output) if outputs is not None else NewSite(output)
     version = _pagefind_version()
     shards: dict[int, _Shard] = {}
     result = IndexResult()
@@ -348,11 +346,11 @@ def write_index(
             files = sorted(p for p in source.rglob("*") if p.is_file())
             result.size += sum(p.stat().st_size for p in files if p.suffix not in UNCOUNTED)
             if outputs is not None:
-                result.files += _place_shard(source, files, output, inside, keys[number], outputs)
+                result.files += _place_shard(
+                    source, files, output / inside, inside, keys[number], outputs
+                )
             else:
-                for path in files:
-                    rel = path.relative_to(source)
-                    link_atomic(path, building / inside.removeprefix(f"{BUNDLE_DIR}/") / rel)
+                _place_shard(source, files, building / inside.removeprefix(f"{BUNDLE_DIR}/"))
         if outputs is None:
             if final.exists():
                 shutil.rmtree(final)
@@ -376,17 +374,25 @@ UNCOUNTED = {".js", ".pagefind"}
 
 
 def _place_shard(
-    source: Path, files: list[Path], output: Path, inside: str, key: str, outputs: OutputCache
+    source: Path,
+    files: list[Path],
+    target: Path,
+    inside: str = "",
+    key: str = "",
+    outputs: OutputCache | None = None,
 ) -> list[Path]:
-    """Put a shard's ``files`` (in ``source``) at ``output/inside``, each kept where the
-    last good build put the same shard's; the path of each, kept or not."""
+    """Link a shard's ``files`` (in ``source``) into ``target``; with ``outputs``, each is
+    kept instead where the last good build put the same shard's (``inside``: where
+    ``target`` is in the site, ``key``: the shard's). The path of each, kept or not."""
     placed = []
     for path in files:
-        rel = inside + path.relative_to(source).as_posix()
-        if not outputs.reuse(rel, key):
-            link_atomic(path, output / rel)
-            outputs.record(rel, key, path.read_bytes())
-        placed.append(output / rel)
+        name = path.relative_to(source).as_posix()
+        rel = inside + name
+        if outputs is None or not outputs.reuse(rel, key):
+            link_atomic(path, target / name)
+            if outputs is not None:
+                outputs.record(rel, key, path.read_bytes())
+        placed.append(target / name)
     return placed
 
 
