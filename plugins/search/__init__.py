@@ -2,12 +2,13 @@
 
 * A generator writes the search page, ``/search/``, from ``search.html`` (the form's
   area, type and category lists come from the site model).
-* On ``finalized``, when every page has been written and before the checks run,
-  Pagefind (its own program, no Node.js) indexes the output folder and the
-  priorities and events of the site model, in shards by area
-  (``neighbourhood_policing.search_bundle``; unchanged shards come from the build
-  cache), and writes the bundle into ``/pagefind/``. Each file of it is announced
-  with ``content_written``.
+* On ``finalized``, when every page has been written, Pagefind (its own program, no
+  Node.js) starts to index the output folder and the priorities and events of the
+  site model, in shards by area (``neighbourhood_policing.search_bundle``; unchanged
+  shards come from the build cache). It runs while the build's checks do (they read
+  the pages, it the bundle; ``tools.build`` finishes it through ``AFTER_CHECKS``), or
+  at once when Pelican runs alone. The bundle goes into ``/pagefind/``; each file of
+  it is announced with ``content_written``.
 
 Templates see ``SEARCH_PAGE_URL`` (``search/``; undefined when this plugin is off, so
 the header search box disappears with it) and the function ``search_sort_key``.
@@ -30,9 +31,9 @@ from neighbourhood_policing.search_bundle import (
     shard_count,
     shard_folder,
     shard_numbers,
-    write_index,
+    start_index,
 )
-from neighbourhood_policing.settings import build_workers
+from neighbourhood_policing.settings import AFTER_CHECKS, build_workers
 
 __all__ = ["register"]
 
@@ -82,7 +83,8 @@ def get_generators(pelican: Any) -> type[Generator]:
 
 
 def on_finalized(pelican: Any) -> None:
-    """Index the finished output and write /pagefind/ into it."""
+    """Index the finished output and write /pagefind/ into it: at once, or, in a build
+    that runs its checks after Pelican (``tools.build``), while they run."""
     site = pelican.settings.get("SITE_MODEL")
     if site is None:
         return
@@ -90,30 +92,49 @@ def on_finalized(pelican: Any) -> None:
     # build is told to be cold: INCREMENTAL = False or NO_BUILD_CACHE).
     cache_dir = pelican.settings.get("BUILD_CACHE_DIR") if enabled(pelican.settings) else None
     cache = pelican.settings.get("BUILD_CACHE")
+    output = pelican.output_path
     try:
-        result = write_index(
-            pelican.output_path,
+        pending = start_index(
+            output,
             site_records(site),
             count=_count(pelican.settings),
             cache=Path(cache_dir) / "search" if cache_dir else None,
             workers=build_workers(pelican.settings),
             outputs=cache.outputs if isinstance(cache, BuildCache) else None,
         )
-    except Exception as exc:  # Pagefind runs as a separate program; say what failed
-        raise SearchIndexError(
-            f"search index: Pagefind could not index {pelican.output_path} ({exc}). "
-            "Check that pagefind[bin] is installed (make setup)."
-        ) from exc
-    for path in result.files:
-        signals.content_written.send(str(path), context={})
-    logger.info(
-        "Search: %d pages and %d priorities and events in %d shards, %d indexed now "
-        "(%d KB of index)",
-        result.pages,
-        result.records,
-        result.shards,
-        result.indexed_shards,
-        result.size // 1024,
+    except Exception as exc:
+        raise _failed(output, exc) from exc
+
+    def finish() -> list[str]:
+        try:
+            result = pending.finish()
+        except Exception as exc:
+            raise _failed(output, exc) from exc
+        for path in result.files:
+            signals.content_written.send(str(path), context={})
+        logger.info(
+            "Search: %d pages and %d priorities and events in %d shards, %d indexed now "
+            "(%d KB of index)",
+            result.pages,
+            result.records,
+            result.shards,
+            result.indexed_shards,
+            result.size // 1024,
+        )
+        return result.written
+
+    later = pelican.settings.get(AFTER_CHECKS)
+    if isinstance(later, list):
+        later.append(finish)
+    else:
+        finish()
+
+
+def _failed(output: str, exc: Exception) -> SearchIndexError:
+    """Pagefind runs as a separate program: say what failed."""
+    return SearchIndexError(
+        f"search index: Pagefind could not index {output} ({exc}). "
+        "Check that pagefind[bin] is installed (make setup)."
     )
 
 

@@ -10,10 +10,11 @@ Three pieces, each a function of its inputs and never of the clock or file times
   A value it does not know how to digest makes the page uncacheable: it is rendered.
 * ``OutputCache``: for each output file, the key it was made from and the SHA-256 of its
   bytes, recorded by the last build that succeeded. A file whose key is unchanged is
-  kept, left as it is in the published output, while it still has its recorded size
-  and time; its hash is compared after the checks have hashed the new site
-  (``stale``). Every other file is made afresh. The record is replaced only when a
-  build succeeds (``outputs.put_in_place`` publishes the new site).
+  kept, left as it is in the published output, while its stat (size, times, inode) is
+  still the recorded one, which vouches for its bytes as git's index does; the checks
+  and search then take its hash from the record. Every other file is made afresh. The
+  record is replaced only when a build succeeds (``outputs.put_in_place`` publishes the
+  new site).
 
 When in doubt the cache is dropped, never trusted: ``tests/site/test_incremental.py``
 builds after every kind of edit and compares the tree with a cold build, byte for byte.
@@ -33,7 +34,7 @@ import shutil
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, Template, meta
@@ -47,13 +48,13 @@ from .outputs import NewSite
 from .settings import PROJECT
 from .site import AreaRecord, Site, UpdateInfo
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _MISSING = "(missing)"
 #: Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
      "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
-     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO", "JINJA_BYTECODE"}
+     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO", "JINJA_BYTECODE", "BUILD_AFTER_CHECKS"}
 )  # fmt: skip
 
 
@@ -303,25 +304,45 @@ class Digester:
         return self.digest(value)
 
 
+class Entry(NamedTuple):
+    """What the record says of one output file, as it stood once its build was in place."""
+
+    key: str
+    sha: str  # SHA-256 of its bytes
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    #: Changed in the same tick of the file system's clock as the record was taken: a
+    #: change later in that tick would leave the same times, so its bytes are hashed
+    #: before it is trusted (git's "racy" files).
+    racy: bool
+
+
 @dataclasses.dataclass
 class OutputCache:
     """Which output files the last good build made from which key (see the module notes).
 
-    Each entry is (key, SHA-256, size, modification time) of the file as it stood in the
-    output once that build was in place. A file whose key is unchanged is kept, left as
-    it is in the published output, when its size and time are still those (``reuse``):
-    its bytes are not read, but the checks hash every file of the new site anyway, and
-    ``stale`` compares those hashes with the record, so a file changed in the output
-    after it was built is caught and the build made again without the cache.
+    Each entry (``Entry``) holds the file's key, the SHA-256 of its bytes, and its size,
+    modification and change times and inode as it stood in the output once that build
+    was in place. A file whose key is unchanged is kept, left as it is in the published
+    output, while its stat is still the recorded one (``reuse``): then its bytes are the
+    recorded ones, and the checks and search take its hash from the record instead of
+    reading it. This is the test git makes of its index. No one can set a file's change
+    time: writing, renaming or linking it, or setting its modification time back, moves
+    the change time on, and copying or replacing it gives a new inode. A file recorded
+    in the very tick of the clock the record was taken (``Entry.racy``) is hashed too.
     """
 
     index_path: Path
     previous_output: Path
     fingerprint: str
-    old: dict[str, tuple[str, str, int, int]] = dataclasses.field(default_factory=dict)
+    old: dict[str, Entry] = dataclasses.field(default_factory=dict)
     new: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     #: Files kept from the previous output: file -> its entry in the record.
-    kept: dict[str, tuple[str, str, int, int]] = dataclasses.field(default_factory=dict)
+    kept: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    #: Folders of the output whose files are still to be placed after ``let_go``.
+    retained: set[str] = dataclasses.field(default_factory=set)
     reused: int = 0
     made: int = 0
 
@@ -339,24 +360,31 @@ class OutputCache:
             and stored.get("fingerprint") == fingerprint
             and stored.get("output") == str(previous_output)
         ):
-            cache.old = stored["files"]
+            cache.old = {rel: Entry(*entry) for rel, entry in stored["files"].items()}
         return cache
 
-    def _unchanged(self, rel: str, key: str) -> tuple[str, str, int, int] | None:
+    def _unchanged(self, rel: str, key: str) -> Entry | None:
         entry = self.old.get(rel)
-        if entry is None or entry[0] != key:
+        if entry is None or entry.key != key:
             return None
+        path = self.previous_output / rel
         try:
-            stat = os.stat(self.previous_output / rel)
+            stat = os.stat(path)
         except OSError:
             return None
-        if (stat.st_size, stat.st_mtime_ns) != (entry[2], entry[3]):
+        if (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) != entry[2:6]:
             return None
+        if entry.racy:
+            try:
+                if hashlib.sha256(path.read_bytes()).hexdigest() != entry.sha:
+                    return None
+            except OSError:
+                return None
         return entry
 
     def reuse(self, rel: str, key: str) -> bool:
         """Whether the previous build's file ``rel`` is kept as it is: it was made from
-        ``key`` and still has the size and time it had then (its hash is checked later)."""
+        ``key`` and its stat is still the recorded one (so are its bytes)."""
         entry = self._unchanged(rel, key)
         if entry is None:
             return False
@@ -364,6 +392,29 @@ class OutputCache:
         self.kept[rel] = entry
         self.reused += 1
         return True
+
+    def reuse_bytes(self, rel: str, key: str, sha: str) -> bool:
+        """Whether ``rel`` is kept as it is because the previous build's file there has
+        the bytes ``sha`` (whatever it was made from) and is unchanged since; it is
+        recorded as made from ``key``."""
+        entry = self.old.get(rel)
+        if entry is None or entry.sha != sha or self._unchanged(rel, entry.key) is None:
+            return False
+        self.new[rel] = (key, sha)
+        self.kept[rel] = entry
+        self.reused += 1
+        return True
+
+    def retain(self, folder: str) -> None:
+        """Keep the last record of ``folder/`` (a path with ``/``) past ``let_go``: its
+        files are placed late (search's bundle, while the checks run)."""
+        self.retained.add(folder.rstrip("/") + "/")
+
+    def let_go(self) -> None:
+        """Forget the last build's record but for the ``retained`` folders: once the
+        pages are made it was asked no more (at national scale, 300,000 entries)."""
+        prefixes = tuple(self.retained)
+        self.old = {rel: e for rel, e in self.old.items() if prefixes and rel.startswith(prefixes)}
 
     def unkeep(self, rel: str) -> None:
         """``rel`` was not kept after all: it is made afresh."""
@@ -374,21 +425,6 @@ class OutputCache:
     def new_site(self, staging: Path) -> NewSite:
         """The site being built: the files written into ``staging`` over those kept."""
         return NewSite(staging, self.previous_output, self.kept)
-
-    def stale(self, hashes: Mapping[str, str], site: NewSite) -> list[str]:
-        """Kept files whose bytes are not those recorded (hashing any that ``hashes``,
-        the checks' hashes of the new site, does not cover)."""
-        stale = []
-        for rel, entry in self.kept.items():
-            found = hashes.get(rel)
-            if found is None:
-                try:
-                    found = hashlib.sha256(site.path(rel).read_bytes()).hexdigest()
-                except OSError:
-                    found = ""
-            if found != entry[1]:
-                stale.append(rel)
-        return sorted(stale)
 
     def record(self, rel: str, key: str, data: bytes) -> None:
         self.record_hash(rel, key, hashlib.sha256(data).hexdigest())
@@ -403,20 +439,23 @@ class OutputCache:
 
     def commit(self) -> None:
         """Keep this build's record: call only once the build has succeeded and is in
-        place (the size and time of each file made are taken from the output as it is
-        now; a kept file's are those recorded, as it was not touched)."""
-        files: dict[str, tuple[str, str, int, int]] = {}
+        place (each file made is statted in the output as it is now; a kept file's
+        entry is the one recorded, as it was not touched)."""
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        tick = _clock_tick(self.index_path.parent / "clock")
+        files: dict[str, tuple[Any, ...]] = {}
         for rel, (key, sha) in self.new.items():
             entry = self.kept.get(rel)
             if entry is not None and entry[:2] == (key, sha):
-                files[rel] = entry
+                files[rel] = tuple(entry._replace(racy=entry.racy and entry.ctime_ns >= tick))
                 continue
             try:
                 stat = os.stat(self.previous_output / rel)
             except OSError:
                 continue
-            files[rel] = (key, sha, stat.st_size, stat.st_mtime_ns)
-        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+            racy = max(stat.st_mtime_ns, stat.st_ctime_ns) >= tick
+            files[rel] = (key, sha, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+                          stat.st_ino, racy)  # fmt: skip
         stored = {
             "version": CACHE_VERSION,
             "fingerprint": self.fingerprint,
@@ -426,6 +465,13 @@ class OutputCache:
         write_atomic(
             self.index_path, lambda f: pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
         )
+
+
+def _clock_tick(stamp: Path) -> int:
+    """The file system's clock now, as the change time of a file written to ``stamp``:
+    a file whose times are not before it may yet change without its times changing."""
+    stamp.write_bytes(b"")
+    return os.stat(stamp).st_ctime_ns
 
 
 def template_bytecode(settings: Mapping[str, Any]) -> FileSystemBytecodeCache | None:

@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +39,8 @@ __all__ = ["RETIRED_PREFIX", "NewSite", "put_in_place", "remove_leftovers"]
 @dataclass
 class NewSite:
     """The site a build made: the files written into ``folder`` over the files ``kept``
-    as they are in ``published`` (paths relative to the site's root, with ``/``)."""
+    as they are in ``published`` (paths relative to the site's root, with ``/``; a
+    mapping to each file's record entry, which gives its hash, or just the paths)."""
 
     folder: Path
     published: Path | None = None
@@ -73,6 +74,25 @@ class NewSite:
         if self._written is not None:
             return staged if rel in self._written else self.published / rel
         return staged if os.path.lexists(staged) else self.published / rel
+
+    def note_written(self, rels: Iterable[str]) -> None:
+        """Files written into the staging folder, or kept, since it was first listed."""
+        self.written.update(rels)
+        self._files = None
+
+    def known_sha(self, rel: str) -> str | None:
+        """The SHA-256 of a kept file's bytes, as the output record has it (the file's
+        stat vouches for them: ``incremental.OutputCache``); None for a file written in
+        this build, or where ``kept`` gives no hash."""
+        entry = self.kept.get(rel) if isinstance(self.kept, Mapping) else None
+        if entry is None:
+            return None
+        if self._written is not None:
+            if rel in self._written:
+                return None
+        elif os.path.lexists(self.folder / rel):
+            return None
+        return getattr(entry, "sha", None)
 
     def files_where(self, wanted: Callable[[str], bool]) -> list[str]:
         """The files of the new site that ``wanted`` takes, sorted, found without
@@ -153,8 +173,7 @@ def _move_in(
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(folder)
         os.replace(site.folder / rel, target)
-    keep = set(site.files())
-    gone = [rel for rel in present if rel not in keep and rel.split("/", 1)[0] not in retention]
+    gone = [rel for rel in present if not site.has(rel) and rel.split("/", 1)[0] not in retention]
     emptied: set[str] = set()
     for rel in gone:
         try:

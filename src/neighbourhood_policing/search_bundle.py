@@ -21,21 +21,23 @@ inputs and an incremental build is byte-identical to a cold one.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import link_atomic
-from .outputs import NewSite
+from .files import write_atomic
+from .outputs import NewSite, walk
 from .parallel import in_forks, shares
 from .search import BUNDLE_DIR, EXCLUDE, LANGUAGE, UNUSED, SearchRecord
 
@@ -47,13 +49,14 @@ __all__ = [
     "BundleFormatError",
     "IncompleteBundle",
     "IndexResult",
+    "PendingIndex",
     "make_stable",
     "pagefind_hash",
     "shard_count",
     "shard_folder",
     "shard_of",
     "shard_of_page",
-    "write_index",
+    "start_index",
 ]
 
 #: Areas per shard, and the most shards: a rebuild indexes about this many areas'
@@ -106,6 +109,8 @@ class IndexResult:
     shards: int = 0
     indexed_shards: int = 0
     files: list[Path] = field(default_factory=list)
+    #: The files of ``files`` written in this build (site paths), not kept.
+    written: list[str] = field(default_factory=list)
     #: Bytes of the index (the bundle without its JavaScript and WebAssembly).
     size: int = 0
 
@@ -141,9 +146,13 @@ def _pagefind_version() -> str:
 MIN_PAGES_PER_WORKER = 2000
 
 
-def _indexed_pages(site: NewSite, workers: int = 1) -> list[tuple[str, str]]:
-    """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK), read
-    on up to ``workers`` processes (a national site has 200,000 pages to read)."""
+def _indexed_pages(
+    site: NewSite, workers: int = 1, known: Mapping[str, bool] | None = None
+) -> tuple[list[tuple[str, str]], dict[str, bool]]:
+    """(page, SHA-256) of every HTML page Pagefind would index (it has BODY_MARK), and
+    whether each page's bytes have the mark, by their hash. A kept page whose hash is in
+    ``known`` (what the last build learnt) is not read; the others are, on up to
+    ``workers`` processes (a national site has 200,000 pages to read)."""
     names = site.files_where(
         lambda rel: (
             rel.endswith(".html")
@@ -151,21 +160,47 @@ def _indexed_pages(site: NewSite, workers: int = 1) -> list[tuple[str, str]]:
             and not any(part.startswith(".") for part in rel.split("/")[:-1])
         )
     )
+    known = known or {}
     found: dict[str, str] = {}
-    dealt = shares(names, workers, MIN_PAGES_PER_WORKER)
-    for answers in in_forks(lambda share: _marked(site, share), dealt):
-        found.update(answers)
-    return [(rel, found[rel]) for rel in names if rel in found]
+    marks: dict[str, bool] = {}
+    unread = []
+    for rel in names:
+        sha = site.known_sha(rel)
+        if sha is not None and sha in known:
+            marks[sha] = known[sha]
+            if marks[sha]:
+                found[rel] = sha
+        else:
+            unread.append(rel)
+    dealt = shares(unread, workers, MIN_PAGES_PER_WORKER)
+    for answers in in_forks(lambda share: _read_marks(site, share), dealt):
+        for rel, sha, marked in answers:
+            marks[sha] = marked
+            if marked:
+                found[rel] = sha
+    return [(rel, found[rel]) for rel in names if rel in found], marks
 
 
-def _marked(site: NewSite, names: list[str]) -> list[tuple[str, str]]:
-    """(page, SHA-256) of those of ``names`` that Pagefind indexes."""
-    marked = []
+def _read_marks(site: NewSite, names: list[str]) -> list[tuple[str, str, bool]]:
+    """(page, SHA-256, whether Pagefind indexes it) for each of ``names``."""
+    read = []
     for rel in names:
         data = site.path(rel).read_bytes()
-        if BODY_MARK in data:
-            marked.append((rel, hashlib.sha256(data).hexdigest()))
-    return marked
+        read.append((rel, hashlib.sha256(data).hexdigest(), BODY_MARK in data))
+    return read
+
+
+#: What the last build learnt of its pages' bytes (hash -> has BODY_MARK), in the store.
+MARKS_FILE = "marks.pickle"
+
+
+def _load_marks(store: Path) -> dict[str, bool]:
+    try:
+        with (store / MARKS_FILE).open("rb") as stream:
+            marks = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return {}
+    return marks if isinstance(marks, dict) else {}
 
 
 #: The scripts of the bundle end with their exports; a cut-off one would break search.
@@ -194,8 +229,64 @@ RECORDS_DIR = "_records"
 TIMEOUT_SECONDS = 900
 
 
-def _index_shard(pages: NewSite, shard: _Shard, target: Path) -> None:
-    """Index one shard's pages and records into ``target`` with Pagefind's program.
+def _stage_shard(pages: NewSite, shard: _Shard, target: Path, folder: Path) -> Path:
+    """Make ``folder`` the site Pagefind indexes for one shard, into ``target``
+    (``_run_pagefind``), and return it.
+
+    The shard's pages are at their own paths (so Pagefind gives each its address), as
+    symbolic links to the built files (a hard link would change a kept page's change
+    time, and with it the output record's trust in it), beside one small page per
+    record. The folder is kept between builds: only what changed is written (a link to
+    a page written in this build, a record changed), and what is gone is removed. A
+    page lives in a folder of its own, so making the folder afresh made a folder and a
+    link for every page of the shard (at national scale 6,000 of each, every rebuild).
+    """
+    site = folder / "site"
+    wanted: dict[str, str | bytes] = {
+        rel: os.path.abspath(pages.path(rel)) for rel, _sha in shard.pages
+    }
+    for record in shard.records:
+        wanted[f"{RECORDS_DIR}/{record.file_name}"] = record.html().encode("utf-8")
+    present = set(walk(site)) if site.is_dir() else set()
+    for rel in present - wanted.keys():
+        (site / rel).unlink()
+    made: set[Path] = set()
+    for rel, value in wanted.items():
+        path = site / rel
+        if rel in present and _holds(path, value):
+            continue
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if rel in present:
+            path.unlink()
+        if isinstance(value, str):
+            os.symlink(value, path)
+        else:
+            path.write_bytes(value)
+    config = {
+        "site": str(site),
+        "output_path": str(target),
+        "force_language": LANGUAGE,
+        "exclude_selectors": list(EXCLUDE),
+        "glob": "**/*.html",
+    }
+    write_atomic(folder / "pagefind.json", json.dumps(config, sort_keys=True))
+    return folder
+
+
+def _holds(path: Path, value: str | bytes) -> bool:
+    """Whether ``path`` is already the link to ``value`` (a path) or holds its bytes."""
+    try:
+        if isinstance(value, str):
+            return os.readlink(path) == value
+        return not path.is_symlink() and path.read_bytes() == value
+    except OSError:
+        return False
+
+
+def _run_pagefind(folder: Path) -> None:
+    """Run Pagefind's program on a folder ``_stage_shard`` made.
 
     Its own program, not its Python service: the service reads each answer a tenth of
     a second after asking, three times a shard, so that indexing the sample site took
@@ -203,50 +294,46 @@ def _index_shard(pages: NewSite, shard: _Shard, target: Path) -> None:
     """
     from pagefind_bin import get_executable
 
-    with tempfile.TemporaryDirectory(prefix="search-shard-") as folder:
-        site = Path(folder, "site")
-        site.mkdir()
-        # The shard's pages at their own paths (so Pagefind gives each its address),
-        # as links to the built files; then one small page per record.
-        for rel, _sha in shard.pages:
-            link_atomic(pages.path(rel), site / rel)
-        for record in shard.records:
-            path = site / RECORDS_DIR / record.file_name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(record.html(), encoding="utf-8")
-        config = {
-            "site": str(site),
-            "output_path": str(target),
-            "force_language": LANGUAGE,
-            "exclude_selectors": list(EXCLUDE),
-            "glob": "**/*.html",
-        }
-        Path(folder, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-        done = subprocess.run(
-            [str(get_executable()), "--quiet"],
-            cwd=folder,  # Pagefind reads its configuration from pagefind.json here
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-        if done.returncode:
-            said = done.stdout.decode("utf-8", "replace").strip()
-            raise RuntimeError(f"Pagefind stopped with code {done.returncode}: {said[-2000:]}")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    done = subprocess.run(
+        [str(get_executable()), "--quiet"],
+        cwd=folder,  # Pagefind reads its configuration from pagefind.json here
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode:
+        said = done.stdout.decode("utf-8", "replace").strip()
+        raise RuntimeError(f"Pagefind stopped with code {done.returncode}: {said[-2000:]}")
 
 
-def _index_all(site: NewSite, jobs: list[tuple[_Shard, Path]], workers: int) -> None:
-    """Index the shards, up to ``workers`` at once (Pagefind runs as its own process)."""
-    if workers <= 1 or len(jobs) <= 1:
-        for shard, target in jobs:
-            _index_shard(site, shard, target)
+def _index_all(folders: list[Path], workers: int) -> None:
+    """Run Pagefind on each staged folder, up to ``workers`` at once. Nothing but waiting
+    on Pagefind happens here, so it can run on a thread beside the build (a thread
+    doing many small steps would wait for Python's lock after each)."""
+    if workers <= 1 or len(folders) <= 1:
+        for folder in folders:
+            _run_pagefind(folder)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done in [pool.submit(_index_shard, site, shard, target) for shard, target in jobs]:
+        for done in [pool.submit(_run_pagefind, folder) for folder in folders]:
             done.result()
+
+
+def _stage_all(site: NewSite, jobs: list[tuple[_Shard, Path]], store: Path) -> list[Path]:
+    """The folder Pagefind indexes each job's shard from (``store/site-<shard>/``)."""
+    folders = []
+    for shard, target in jobs:
+        shutil.rmtree(target, ignore_errors=True)
+        folders.append(_stage_shard(site, shard, target, store / f"{SITE_PREFIX}{shard.number}"))
+    return folders
+
+
+#: The folders in the store that Pagefind indexes a shard from (``_stage_shard``).
+SITE_PREFIX = "site-"
 
 
 #: How many times Pagefind is run before an incomplete bundle fails the build.
@@ -268,29 +355,43 @@ def _finish_shard(folder: Path, primary: bool) -> None:
     make_stable(folder)
 
 
-def _make_shards(site: NewSite, jobs: list[tuple[_Shard, Path]], workers: int) -> None:
+def _unfinished(jobs: list[tuple[_Shard, Path]], last: bool) -> list[tuple[_Shard, Path]]:
+    """Finish each indexed shard; those Pagefind left incomplete (raised on the ``last``
+    attempt)."""
+    failed = []
+    for shard, target in jobs:
+        try:
+            _finish_shard(target, shard.number == 0)
+        except IncompleteBundle:
+            # A heavily loaded machine has seen Pagefind exit before its last file
+            # was whole; such a shard is indexed again, never published.
+            if last:
+                raise
+            failed.append((shard, target))
+    return failed
+
+
+def _make_shards(
+    site: NewSite,
+    jobs: list[tuple[_Shard, Path]],
+    workers: int,
+    store: Path,
+    attempts: int = ATTEMPTS,
+) -> None:
     """Index each shard into its folder, again where Pagefind left a file incomplete."""
     pending = list(jobs)
-    for attempt in range(1, ATTEMPTS + 1):
-        for _shard, target in pending:
-            shutil.rmtree(target, ignore_errors=True)
-        _index_all(site, pending, workers)
-        failed = []
-        for shard, target in pending:
-            try:
-                _finish_shard(target, shard.number == 0)
-            except IncompleteBundle:
-                # A heavily loaded machine has seen Pagefind exit before its last file
-                # was whole; such a shard is indexed again, never published.
-                if attempt == ATTEMPTS:
-                    raise
-                failed.append((shard, target))
-        pending = failed
+    for attempt in range(1, attempts + 1):
+        _index_all(_stage_all(site, pending, store), workers)
+        pending = _unfinished(pending, last=attempt == attempts)
         if not pending:
             return
 
 
-def write_index(
+#: Runs Pagefind beside the rest of a build (``PendingIndex``).
+_INDEXER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+
+
+def start_index(
     output: Path | str,
     records: Iterable[SearchRecord],
     *,
@@ -298,75 +399,123 @@ def write_index(
     cache: Path | None = None,
     workers: int = 1,
     outputs: OutputCache | None = None,
-) -> IndexResult:
-    """Index the built site in ``output`` into ``count`` shards under ``output/pagefind/``,
-    ``workers`` shards at a time. With ``outputs``, the build's output record, the site
+) -> PendingIndex:
+    """Start indexing the built site in ``output`` into ``count`` shards under
+    ``output/pagefind/``, ``workers`` shards at a time; Pagefind runs in the background
+    until ``PendingIndex.finish``. With ``outputs``, the build's output record, the site
     is ``output`` (its staging folder) over the files the build kept.
 
     Shards whose inputs are unchanged are taken from ``cache`` (a folder of shards by
     key, kept between builds); the others are indexed and added to it, and shards no
-    longer used are removed from it. The bundle is made in a temporary folder and
-    swapped in with a rename, so a reader never sees half an index; in a build with an
-    output record (``outputs``, whose output folder is a staging folder no one reads),
-    each file is put in its place instead, or kept as the last build left it when it
-    comes from the same shard.
+    longer used are removed from it.
     """
     output = Path(output)
     site = outputs.new_site(output) if outputs is not None else NewSite(output)
+    if outputs is not None:
+        outputs.retain(BUNDLE_DIR)  # the bundle is placed after the build lets go of it
     version = _pagefind_version()
     shards: dict[int, _Shard] = {}
     result = IndexResult()
-    for rel, sha in _indexed_pages(site, workers):
+    marks_known = _load_marks(cache) if cache is not None else {}
+    pages, marks = _indexed_pages(site, workers, marks_known)
+    del marks_known
+    for rel, sha in pages:
         number = shard_of_page(rel, count)
         shards.setdefault(number, _Shard(number)).pages.append((rel, sha))
         result.pages += 1
+    del pages
     for record in records:
         number = shard_of(record.area.slug, count)
         shards.setdefault(number, _Shard(number)).records.append(record)
         result.records += 1
     shards.setdefault(0, _Shard(0))
-    final = output / BUNDLE_DIR
-    building = output / f".{BUNDLE_DIR}.building-{os.getpid()}"
     own_store = cache is None
     store = Path(tempfile.mkdtemp(prefix="search-shards-")) if cache is None else cache
-    try:
-        shutil.rmtree(building, ignore_errors=True)
-        store.mkdir(parents=True, exist_ok=True)
-        keys = {number: shard.key(version) for number, shard in shards.items()}
-        jobs = [
-            (shard, store / f".{keys[number]}.making")
-            for number, shard in sorted(shards.items())
-            if not (store / keys[number]).is_dir()
-        ]
-        _make_shards(site, jobs, workers)
-        for shard, target in jobs:
-            os.replace(target, store / keys[shard.number])
-        for number in sorted(shards):
-            source, inside = store / keys[number], shard_folder(number)
-            files = sorted(p for p in source.rglob("*") if p.is_file())
-            result.size += sum(p.stat().st_size for p in files if p.suffix not in UNCOUNTED)
-            if outputs is not None:
-                result.files += _place_shard(
-                    source, files, output / inside, inside, keys[number], outputs
-                )
-            else:
-                _place_shard(source, files, building / inside.removeprefix(f"{BUNDLE_DIR}/"))
-        if outputs is None:
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(building, final)
-            result.files = sorted(p for p in final.rglob("*") if p.is_file())
-        used = set(keys.values())
-        for old in store.iterdir():
-            if old.name not in used:
-                shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-        if own_store:
-            shutil.rmtree(store, ignore_errors=True)
-    result.shards = len(shards)
-    result.indexed_shards = len(jobs)
-    return result
+    store.mkdir(parents=True, exist_ok=True)
+    if not own_store:  # a fact about bytes, true whatever becomes of this build
+        write_atomic(store / MARKS_FILE, functools.partial(pickle.dump, marks, protocol=5))
+    del marks
+    keys = {number: shard.key(version) for number, shard in shards.items()}
+    jobs = [
+        (shard, store / f".{keys[number]}.making")
+        for number, shard in sorted(shards.items())
+        if not (store / keys[number]).is_dir()
+    ]
+    result.shards, result.indexed_shards = len(shards), len(jobs)
+    pending = PendingIndex(output, store, own_store, keys, result, outputs, site, jobs, workers)
+    if jobs:
+        pending.making = _INDEXER.submit(_index_all, _stage_all(site, jobs, store), workers)
+    return pending
+
+
+@dataclass
+class PendingIndex:
+    """An index being made: Pagefind indexes the shards that changed in the background
+    (a rebuild's checks run meanwhile, on the other core); ``finish`` waits for it and
+    puts the bundle in place."""
+
+    output: Path
+    store: Path
+    own_store: bool
+    keys: dict[int, str]
+    result: IndexResult
+    outputs: OutputCache | None = None
+    site: NewSite | None = None
+    jobs: list[tuple[_Shard, Path]] = field(default_factory=list)
+    workers: int = 1
+    making: Future[None] | None = None
+
+    def finish(self) -> IndexResult:
+        """Wait for Pagefind, then put the bundle under ``output/pagefind/``.
+
+        Without an output record the bundle is made in a temporary folder and swapped in
+        with a rename, so a reader never sees half an index; with one (whose output is a
+        staging folder no one reads), each file is put in its place, or kept as the last
+        build left it when it comes from the same shard or has the same bytes.
+        """
+        output, store, result, outputs = self.output, self.store, self.result, self.outputs
+        building = output / f".{BUNDLE_DIR}.building-{os.getpid()}"
+        try:
+            if self.making is not None:
+                self.making.result()
+                failed = _unfinished(self.jobs, last=ATTEMPTS == 1)
+                if failed and self.site is not None:
+                    _make_shards(self.site, failed, self.workers, store, ATTEMPTS - 1)
+                for shard, target in self.jobs:
+                    os.replace(target, store / self.keys[shard.number])
+            shutil.rmtree(building, ignore_errors=True)
+            for number in sorted(self.keys):
+                source, inside = store / self.keys[number], shard_folder(number)
+                files = sorted(p for p in source.rglob("*") if p.is_file())
+                result.size += sum(p.stat().st_size for p in files if p.suffix not in UNCOUNTED)
+                if outputs is not None:
+                    placed = _place_shard(
+                        source, files, output / inside, inside, self.keys[number], outputs
+                    )
+                    result.files += placed
+                    result.written += [
+                        rel
+                        for rel in (inside + p.relative_to(source).as_posix() for p in files)
+                        if rel not in outputs.kept
+                    ]
+                else:
+                    place = building / inside.removeprefix(f"{BUNDLE_DIR}/")
+                    _place_shard(source, files, place)
+            if outputs is None:
+                final = output / BUNDLE_DIR
+                if final.exists():
+                    shutil.rmtree(final)
+                os.replace(building, final)
+                result.files = sorted(p for p in final.rglob("*") if p.is_file())
+            used = {*self.keys.values(), *(f"{SITE_PREFIX}{n}" for n in self.keys)}
+            for old in store.iterdir():
+                if old.is_dir() and old.name not in used:
+                    shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+            if self.own_store:
+                shutil.rmtree(store, ignore_errors=True)
+        return result
 
 
 #: What the index's size leaves out: Pagefind's JavaScript and WebAssembly.
@@ -381,18 +530,30 @@ def _place_shard(
     key: str = "",
     outputs: OutputCache | None = None,
 ) -> list[Path]:
-    """Link a shard's ``files`` (in ``source``) into ``target``; with ``outputs``, each is
-    kept instead where the last good build put the same shard's (``inside``: where
-    ``target`` is in the site, ``key``: the shard's). The path of each, kept or not."""
+    """Copy a shard's ``files`` (in ``source``) into ``target``; with ``outputs``, each
+    is kept instead where the last good build put the same shard's, or the same bytes
+    (``inside``: where ``target`` is in the site, ``key``: the shard's). The path of
+    each, kept or not.
+
+    Copies, not links to the cache: when the cache let go of an old shard, a published
+    file linked to it would change (its change time), and not be trusted again. Pagefind
+    names most files by their content, so after one edit most of a shard is kept.
+    """
     placed = []
     for path in files:
         name = path.relative_to(source).as_posix()
         rel = inside + name
-        if outputs is None or not outputs.reuse(rel, key):
-            link_atomic(path, target / name)
-            if outputs is not None:
-                outputs.record(rel, key, path.read_bytes())
         placed.append(target / name)
+        if outputs is not None and outputs.reuse(rel, key):
+            continue
+        data = path.read_bytes()
+        if outputs is not None:
+            sha = hashlib.sha256(data).hexdigest()
+            if outputs.reuse_bytes(rel, key, sha):
+                continue
+            outputs.record_hash(rel, key, sha)
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
     return placed
 
 

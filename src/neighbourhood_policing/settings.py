@@ -30,6 +30,12 @@ def pelican_settings(
     return read_settings(str(config), override=override)
 
 
+#: The setting under which ``tools.build`` gives the plugins a list for work to finish
+#: after the build's checks have run (search's Pagefind runs meanwhile): callables that
+#: each return the files they then wrote, as paths relative to the output.
+AFTER_CHECKS = "BUILD_AFTER_CHECKS"
+
+
 def build_workers(settings: Mapping[str, Any]) -> int:
     """How many processes a build may keep busy: BUILD_WORKERS (default: every core),
     at least one."""

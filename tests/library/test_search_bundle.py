@@ -114,9 +114,34 @@ def test_pages_read_on_several_processes_are_the_pages_one_reads(
     from neighbourhood_policing.outputs import NewSite
 
     site = NewSite(sample_output)
-    alone = search_bundle._indexed_pages(site, workers=2)  # too few to fork
+    alone, marks = search_bundle._indexed_pages(site, workers=2)  # too few to fork
     monkeypatch.setattr(search_bundle, "MIN_PAGES_PER_WORKER", 1)
-    assert search_bundle._indexed_pages(site, workers=2) == alone
+    assert search_bundle._indexed_pages(site, workers=2) == (alone, marks)
     assert len(alone) > 50
+    assert all(marks[sha] for _, sha in alone) and not all(marks.values())
     assert all(not rel.startswith("pagefind/") for rel, _ in alone)
     assert "neighbourhoods/bridgnorth/index.html" in dict(alone)  # an area page
+
+
+def test_a_kept_page_whose_bytes_are_known_is_not_read(tmp_path: Path) -> None:
+    """A page the build kept, whose hash the output record vouches for, is not read
+    again when the last build learnt whether those bytes are indexed."""
+    import hashlib
+    from types import SimpleNamespace
+
+    from neighbourhood_policing.outputs import NewSite
+    from neighbourhood_policing.search_bundle import _indexed_pages
+
+    staging, published = tmp_path / "staging", tmp_path / "out"
+    (staging / "a").mkdir(parents=True)
+    written = b"<main data-pagefind-body>A</main>"
+    (staging / "a/index.html").write_bytes(written)
+    published.mkdir()  # the kept page is not there: reading it would fail
+    kept = {"b/index.html": SimpleNamespace(sha="f" * 64)}
+    site = NewSite(staging, published, kept)
+    pages, marks = _indexed_pages(site, 1, {"f" * 64: True})
+    sha = hashlib.sha256(written).hexdigest()
+    assert pages == [("a/index.html", sha), ("b/index.html", "f" * 64)]
+    assert marks == {sha: True, "f" * 64: True}
+    with pytest.raises(FileNotFoundError):  # not known: read
+        _indexed_pages(site, 1, {})

@@ -317,12 +317,17 @@ class Output:
         return self.site.has(rel)
 
     def content_hash(self, rel: str) -> str:
+        """The SHA-256 of the file's bytes: read, unless the build kept the file and its
+        record vouches for its hash."""
         hashes = self.memory.file_hashes
         if rel not in hashes:
-            try:
-                hashes[rel] = hashlib.sha256(self.path(rel).read_bytes()).hexdigest()
-            except OSError:
-                hashes[rel] = ""
+            sha = self.site.known_sha(rel)
+            if sha is None:
+                try:
+                    sha = hashlib.sha256(self.path(rel).read_bytes()).hexdigest()
+                except OSError:
+                    sha = ""
+            hashes[rel] = sha
         return hashes[rel]
 
     def document(self, rel: str, *, complete: bool = False) -> Document:

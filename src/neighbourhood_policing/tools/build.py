@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,7 +31,7 @@ from ..loading import load_site
 from ..outputs import NewSite, put_in_place, remove_leftovers, walk
 from ..problems import ContentError, Problem, report
 from ..rules import build_date_from_env
-from ..settings import DEFAULT_CONFIG, PROJECT, pelican_settings
+from ..settings import AFTER_CHECKS, DEFAULT_CONFIG, PROJECT, pelican_settings
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def _let_pelican_go(settings: dict[str, Any], outputs: OutputCache | None) -> No
         if isinstance(cache, dict):
             cache.clear()
     if outputs is not None:
-        outputs.old = {}
+        outputs.let_go()
     if site is not None and len(site.updates) >= MANY_UPDATES:
         gc.collect()  # Pelican's pages and contexts refer to each other
         _give_memory_back()
@@ -149,10 +150,6 @@ def _give_memory_back() -> None:
 _LISTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="list-output")
 
 
-class StaleCache(Exception):
-    """Pages taken from the last build are not what it recorded (changed since)."""
-
-
 def build_site(
     config: Path | str = DEFAULT_CONFIG,
     *,
@@ -166,21 +163,10 @@ def build_site(
     missing, and BuildFailed when Pelican or a plugin logged an error; in both cases
     the output folder is left exactly as it was.
 
-    If pages reused from the last build turn out to have been changed in the output
-    since (someone edited a built file), the build cache is thrown away and the site
-    built again from nothing.
+    A page someone changed in the output after it was built is made again: the build
+    cache keeps a page only while its stat is the one recorded (``incremental``).
     """
-    try:
-        return _build(config, content_root, output, overrides)
-    except StaleCache as exc:
-        logger.warning(
-            "%d page(s) in the output were changed after they were built (%s); "
-            "building again without the build cache",
-            len(exc.args[0]),
-            ", ".join(exc.args[0][:3]),
-        )
-        shutil.rmtree(exc.args[1], ignore_errors=True)
-        return _build(config, content_root, output, overrides)
+    return _build(config, content_root, output, overrides)
 
 
 def _build(
@@ -209,6 +195,8 @@ def _build(
     # Where the build cache is (beside the output): Pelican writes into the staging folder.
     settings["BUILD_CACHE_DIR"] = str(incremental.cache_dir_for(final))
     outputs = _output_cache(settings, final)
+    after_checks: list[Callable[[], Iterable[str]]] = []
+    settings[AFTER_CHECKS] = after_checks
     errors = _ErrorLog()
     root_logger = logging.getLogger()
     root_logger.addHandler(errors)
@@ -229,9 +217,11 @@ def _build(
         memory = _parse_memory(outputs)
         site = outputs.new_site(staging) if outputs is not None else NewSite(staging)
         problems = check_built_site(site, settings, memory)
-        stale = outputs.stale(memory.file_hashes, site) if outputs else []
-        if stale:
-            raise StaleCache(stale, settings["BUILD_CACHE_DIR"])
+        try:  # what the plugins left to finish meanwhile (search's Pagefind)
+            for finish in after_checks:
+                site.note_written(finish())
+        except SettingsError as exc:
+            raise ContentError([Problem(Path(config).name, None, None, str(exc))]) from None
         if problems:
             raise ContentError(problems)
         logger.info("Checks passed: nothing lost, no broken links.")
