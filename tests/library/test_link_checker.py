@@ -248,3 +248,28 @@ def test_the_memory_kept_between_builds_reads_back_as_it_was(
     assert parsed == []  # everything came from the memory
     assert ParseMemory.load(io.BytesIO(data), "another build").plans == {}
     assert ParseMemory.load(io.BytesIO(data[: len(data) // 2]), "stamp").plans == {}
+
+
+def test_a_kept_file_whose_plan_is_known_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild keeps most files; their hashes are the output record's and their links
+    were planned by the last build, so the checks do not read them again."""
+    from types import SimpleNamespace
+
+    from neighbourhood_policing.checks import links as checker
+    from neighbourhood_policing.checks.output import Output, ParseMemory
+    from neighbourhood_policing.outputs import NewSite
+
+    staging = site(tmp_path / "staging", GOOD)
+    published = tmp_path / "published"
+    published.mkdir()  # the kept page is not there: reading it would fail
+    memory = ParseMemory()
+    memory.plans[("kept.html", "f" * 64)] = ()
+    kept = {"kept.html": SimpleNamespace(sha="f" * 64)}
+    monkeypatch.setattr(checker, "MIN_FILES_PER_WORKER", 1)
+    output = Output(NewSite(staging, published, kept), SITEURL, memory)
+    checker.read_all(output, 2)
+    assert memory.file_hashes["kept.html"] == "f" * 64
+    checked = {rel for rel in GOOD if Path(rel).suffix in checker.CHECKED_SUFFIXES}
+    assert set(memory.file_hashes) == {*checked, "kept.html"}

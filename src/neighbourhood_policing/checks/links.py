@@ -83,14 +83,24 @@ MIN_FILES_PER_WORKER = 2000
 def read_all(output: Output, workers: int) -> None:
     """Hash every file the checks read, and parse and plan those the memory does not
     know, on up to ``workers`` processes: a national site has hundreds of thousands of
-    files, and reading them was a third of a cold build. What each worker learns goes
-    into the output's memory, as if this process had read the files itself; with too
-    few files for a fork, files are read as they are asked for."""
-    names = [f for f in output.files() if Path(f).suffix.lower() in CHECKED_SUFFIXES]
+    files, and reading them was a third of a cold build. A file the build kept, whose
+    hash the output record gives and whose plan the memory has, is not read at all.
+    What each worker learns goes into the output's memory, as if this process had read
+    the files itself; with too few files for a fork, files are read as they are asked
+    for."""
+    memory = output.memory
+    names = []
+    for rel in output.files():
+        if Path(rel).suffix.lower() not in CHECKED_SUFFIXES:
+            continue
+        sha = output.site.known_sha(rel)  # a kept file: its record vouches for its hash
+        if sha is not None and (rel, sha) in memory.plans:
+            memory.file_hashes[rel] = sha
+            continue
+        names.append(rel)
     dealt = shares(names, workers, MIN_FILES_PER_WORKER)
     if len(dealt) == 1:
         return
-    memory = output.memory
     for answers in in_forks(lambda share: _read(output, share), dealt):
         for rel, sha, parsed in answers:
             memory.file_hashes[rel] = sha
