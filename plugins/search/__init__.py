@@ -2,12 +2,13 @@
 
 * A generator writes the search page, ``/search/``, from ``search.html`` (the form's
   area, type and category lists come from the site model).
-* On ``finalized``, when every page has been written, Pagefind (its own program, no
-  Node.js) starts to index the output folder and the priorities and events of the
-  site model, in shards by area (``neighbourhood_policing.search_bundle``; unchanged
-  shards come from the build cache). It runs while the build's checks do (they read
-  the pages, it the bundle; ``tools.build`` finishes it through ``AFTER_CHECKS``), or
-  at once when Pelican runs alone. The bundle goes into ``/pagefind/``; each file of
+* When every page has been written, Pagefind (its own program, no Node.js) indexes the
+  output folder and the priorities and events of the site model, in shards by area
+  (``neighbourhood_policing.search_bundle``; unchanged shards come from the build
+  cache). In a build through ``tools.build`` it starts once Pelican's run has let go of
+  its pages (its memory does not stack on theirs) and runs while the build's checks do
+  (they read the pages, it the bundle), through ``AFTER_PELICAN``; when Pelican runs
+  alone, on ``finalized``. The bundle goes into ``/pagefind/``; each file of
   it is announced with ``content_written``.
 
 Templates see ``SEARCH_PAGE_URL`` (``search/``; undefined when this plugin is off, so
@@ -17,6 +18,7 @@ the header search box disappears with it) and the function ``search_sort_key``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +27,16 @@ from pelican.generators import Generator
 
 from neighbourhood_policing.files import SettingsError
 from neighbourhood_policing.incremental import BuildCache, enabled
-from neighbourhood_policing.search import SEARCH_PAGE, TYPES, site_records, sort_key
+from neighbourhood_policing.search import BUNDLE_DIR, SEARCH_PAGE, TYPES, site_records, sort_key
 from neighbourhood_policing.search_bundle import (
     AREAS_PER_SHARD,
+    PendingIndex,
     shard_count,
     shard_folder,
     shard_numbers,
     start_index,
 )
-from neighbourhood_policing.settings import AFTER_CHECKS, build_workers
+from neighbourhood_policing.settings import AFTER_PELICAN, build_workers
 
 __all__ = ["register"]
 
@@ -84,7 +87,8 @@ def get_generators(pelican: Any) -> type[Generator]:
 
 def on_finalized(pelican: Any) -> None:
     """Index the finished output and write /pagefind/ into it: at once, or, in a build
-    that runs its checks after Pelican (``tools.build``), while they run."""
+    that runs its checks after Pelican (``tools.build``), once Pelican's run has let go
+    of its pages and while the checks run."""
     site = pelican.settings.get("SITE_MODEL")
     if site is None:
         return
@@ -92,42 +96,52 @@ def on_finalized(pelican: Any) -> None:
     # build is told to be cold: INCREMENTAL = False or NO_BUILD_CACHE).
     cache_dir = pelican.settings.get("BUILD_CACHE_DIR") if enabled(pelican.settings) else None
     cache = pelican.settings.get("BUILD_CACHE")
+    outputs = cache.outputs if isinstance(cache, BuildCache) else None
     output = pelican.output_path
-    try:
-        pending = start_index(
-            output,
-            site_records(site),
-            count=_count(pelican.settings),
-            cache=Path(cache_dir) / "search" if cache_dir else None,
-            workers=build_workers(pelican.settings),
-            outputs=cache.outputs if isinstance(cache, BuildCache) else None,
-        )
-    except Exception as exc:
-        raise _failed(output, exc) from exc
+    count = _count(pelican.settings)
+    workers = build_workers(pelican.settings)
 
-    def finish() -> list[str]:
+    def start() -> Callable[[], list[str]]:
         try:
-            result = pending.finish()
+            pending = start_index(
+                output,
+                site_records(site),
+                count=count,
+                cache=Path(cache_dir) / "search" if cache_dir else None,
+                workers=workers,
+                outputs=outputs,
+            )
         except Exception as exc:
             raise _failed(output, exc) from exc
-        for path in result.files:
-            signals.content_written.send(str(path), context={})
-        logger.info(
-            "Search: %d pages and %d priorities and events in %d shards, %d indexed now "
-            "(%d KB of index)",
-            result.pages,
-            result.records,
-            result.shards,
-            result.indexed_shards,
-            result.size // 1024,
-        )
-        return result.written
+        return lambda: _finish(pending, output)
 
-    later = pelican.settings.get(AFTER_CHECKS)
+    later = pelican.settings.get(AFTER_PELICAN)
     if isinstance(later, list):
-        later.append(finish)
+        if outputs is not None:
+            outputs.retain(BUNDLE_DIR)  # the record is let go of before the bundle is placed
+        later.append(start)
     else:
-        finish()
+        start()()
+
+
+def _finish(pending: PendingIndex, output: str) -> list[str]:
+    """Wait for Pagefind and put the bundle in place; the files written."""
+    try:
+        result = pending.finish()
+    except Exception as exc:
+        raise _failed(output, exc) from exc
+    for path in result.files:
+        signals.content_written.send(str(path), context={})
+    logger.info(
+        "Search: %d pages and %d priorities and events in %d shards, %d indexed now "
+        "(%d KB of index)",
+        result.pages,
+        result.records,
+        result.shards,
+        result.indexed_shards,
+        result.size // 1024,
+    )
+    return result.written
 
 
 def _failed(output: str, exc: Exception) -> SearchIndexError:

@@ -34,10 +34,11 @@ import shutil
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, Template, meta
+from jinja2.bccache import Bucket
 from pelican.contents import Content
 from pelican.paginator import Page as ListPage
 from pelican.paginator import Paginator
@@ -54,7 +55,7 @@ _MISSING = "(missing)"
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "PATH", "CACHE_PATH", "SITE_MODEL", "JINJA_GLOBALS", "JINJA_FILTERS",
      "THEME_STYLESHEET", "BUILD_CACHE", "BUILD_DEFERRED", "BUILD_WORKERS", "PLUGIN_PATHS",
-     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO", "JINJA_BYTECODE", "BUILD_AFTER_CHECKS"}
+     "THEME", "BUILD_CACHE_DIR", "MARKUP_MEMO", "JINJA_BYTECODE", "BUILD_AFTER_PELICAN"}
 )  # fmt: skip
 
 
@@ -493,7 +494,35 @@ def template_bytecode(settings: Mapping[str, Any]) -> FileSystemBytecodeCache | 
             if old.name != stamp:
                 shutil.rmtree(old, ignore_errors=True)
     (parent / stamp).mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(parent / stamp))
+    return _RememberedBytecode(str(parent / stamp))
+
+
+class _RememberedBytecode(FileSystemBytecodeCache):
+    """Compiled templates on disk, and in this process's memory too: a live preview
+    builds again and again in one process, and every build's generators read and
+    unmarshalled each template's code again. A template's code is taken from memory
+    only for the same folder (the same fingerprint), name and text (Jinja's checksum)."""
+
+    _codes: ClassVar[dict[tuple[str, str], tuple[str, types.CodeType]]] = {}
+
+    def _remember(self, bucket: Bucket) -> None:
+        codes = _RememberedBytecode._codes
+        if any(folder != self.directory for folder, _ in codes):  # another fingerprint
+            codes.clear()
+        if bucket.code is not None:
+            codes[(self.directory, bucket.key)] = (bucket.checksum, bucket.code)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        known = self._codes.get((self.directory, bucket.key))
+        if known is not None and known[0] == bucket.checksum:
+            bucket.code = known[1]
+            return
+        super().load_bytecode(bucket)
+        self._remember(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        super().dump_bytecode(bucket)
+        self._remember(bucket)
 
 
 def cache_dir_for(output: Path) -> Path:

@@ -411,8 +411,6 @@ def start_index(
     """
     output = Path(output)
     site = outputs.new_site(output) if outputs is not None else NewSite(output)
-    if outputs is not None:
-        outputs.retain(BUNDLE_DIR)  # the bundle is placed after the build lets go of it
     version = _pagefind_version()
     shards: dict[int, _Shard] = {}
     result = IndexResult()

@@ -30,10 +30,12 @@ def pelican_settings(
     return read_settings(str(config), override=override)
 
 
-#: The setting under which ``tools.build`` gives the plugins a list for work to finish
-#: after the build's checks have run (search's Pagefind runs meanwhile): callables that
-#: each return the files they then wrote, as paths relative to the output.
-AFTER_CHECKS = "BUILD_AFTER_CHECKS"
+#: The setting under which ``tools.build`` gives the plugins a list for work to do
+#: after Pelican's run: callables, each called once the run has let go of Pelican's
+#: pages (so the work's memory does not stack on theirs), that start the work and
+#: return what finishes it once the build's checks have run (search's Pagefind runs
+#: meanwhile). The finisher returns the files it wrote, as paths relative to the output.
+AFTER_PELICAN = "BUILD_AFTER_PELICAN"
 
 
 def build_workers(settings: Mapping[str, Any]) -> int:

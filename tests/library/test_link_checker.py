@@ -248,6 +248,12 @@ def test_the_memory_kept_between_builds_reads_back_as_it_was(
     assert parsed == []  # everything came from the memory
     assert ParseMemory.load(io.BytesIO(data), "another build").plans == {}
     assert ParseMemory.load(io.BytesIO(data[: len(data) // 2]), "stamp").plans == {}
+    # A live preview takes the same from memory, without writing and reading it.
+    kept = memory.as_kept()
+    assert kept.plans == again.plans
+    assert {sha: (d.ids, d.h1) for sha, d in kept.documents.items()} == {
+        sha: (d.ids, d.h1) for sha, d in again.documents.items()
+    }
 
 
 def test_a_kept_file_whose_plan_is_known_is_not_read(

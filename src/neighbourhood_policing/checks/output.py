@@ -228,24 +228,40 @@ class ParseMemory:
         links every page has are written once a run. ``linked`` is not kept: it is
         worked out again from the plans when it is asked for.
         """
-        hashes = self.file_hashes
 
         def part(value: Any) -> None:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
         part({"version": MEMORY_VERSION, "stamp": stamp})
-        plans = sorted(key for key in self.plans if hashes.get(key[0]) == key[1])
+        plans, documents = self._kept()
         for start in range(0, len(plans), _PART):
             part([(rel, sha, self.plans[(rel, sha)]) for rel, sha in plans[start : start + _PART]])
         part(None)
-        # Without their links: what they resolve to is in the plans, and a file's links
-        # are parsed again only when its plan is not known (Output.links).
-        kept = set(hashes.values())
-        documents = sorted(sha for sha in self.documents if sha in kept)
         for start in range(0, len(documents), _PART):
             slim = ((sha, self.documents[sha].slim()) for sha in documents[start : start + _PART])
             part([(sha, doc.ids, doc.h1) for sha, doc in slim if doc is not None])
         part(None)
+
+    def _kept(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The plans and documents that describe files of the output just checked."""
+        hashes = self.file_hashes
+        plans = sorted(key for key in self.plans if hashes.get(key[0]) == key[1])
+        kept = set(hashes.values())
+        return plans, sorted(sha for sha in self.documents if sha in kept)
+
+    def as_kept(self) -> ParseMemory:
+        """What ``load`` would read back of what ``dump`` wrote: a live preview, which
+        builds again and again in one process, takes it from here rather than read it."""
+        plans, documents = self._kept()
+        memory = ParseMemory()
+        memory.plans = {key: self.plans[key] for key in plans}
+        for sha in documents:
+            # Without their links: what they resolve to is in the plans, and a file's
+            # links are parsed again only when its plan is not known (Output.links).
+            doc = self.documents[sha].slim()
+            if doc is not None:
+                memory.documents[sha] = Document(doc.ids, [], doc.h1, complete=False)
+        return memory
 
     @classmethod
     def load(cls, stream: BinaryIO, stamp: str) -> ParseMemory:

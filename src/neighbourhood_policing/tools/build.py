@@ -31,7 +31,7 @@ from ..loading import load_site
 from ..outputs import NewSite, put_in_place, remove_leftovers, walk
 from ..problems import ContentError, Problem, report
 from ..rules import build_date_from_env
-from ..settings import AFTER_CHECKS, DEFAULT_CONFIG, PROJECT, pelican_settings
+from ..settings import AFTER_PELICAN, DEFAULT_CONFIG, PROJECT, pelican_settings
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,12 @@ def _parse_memory(outputs: OutputCache | None) -> ParseMemory:
     """What the last good build's checks learnt of its files (by their bytes)."""
     if outputs is None:
         return ParseMemory()
+    path = _memory_path(outputs)
+    remembered = _LAST_MEMORY.pop(path, None)
     try:
-        with _memory_path(outputs).open("rb") as stream:
+        if remembered is not None and remembered[:2] == (_identity(path), outputs.fingerprint):
+            return remembered[2].as_kept()
+        with path.open("rb") as stream:
             return ParseMemory.load(stream, outputs.fingerprint)
     except OSError:
         return ParseMemory()
@@ -94,7 +98,21 @@ def _parse_memory(outputs: OutputCache | None) -> ParseMemory:
 
 def _keep_parse_memory(outputs: OutputCache, memory: ParseMemory) -> None:
     """Keep only what describes files of this output, so the memory never grows stale."""
-    write_atomic(_memory_path(outputs), lambda stream: memory.dump(stream, outputs.fingerprint))
+    path = _memory_path(outputs)
+    write_atomic(path, lambda stream: memory.dump(stream, outputs.fingerprint))
+    _LAST_MEMORY.clear()
+    _LAST_MEMORY[path] = (_identity(path), outputs.fingerprint, memory)
+
+
+#: The memory this process kept last, by where it was written, with that file's stat
+#: and the build's fingerprint: the next build in the same process (a live preview)
+#: takes it from here, unless the file has changed since or the fingerprint differs.
+_LAST_MEMORY: dict[Path, tuple[tuple[int, ...], str, ParseMemory]] = {}
+
+
+def _identity(path: Path) -> tuple[int, ...]:
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def _memory_path(outputs: OutputCache) -> Path:
@@ -195,8 +213,8 @@ def _build(
     # Where the build cache is (beside the output): Pelican writes into the staging folder.
     settings["BUILD_CACHE_DIR"] = str(incremental.cache_dir_for(final))
     outputs = _output_cache(settings, final)
-    after_checks: list[Callable[[], Iterable[str]]] = []
-    settings[AFTER_CHECKS] = after_checks
+    after_pelican: list[Callable[[], Callable[[], Iterable[str]]]] = []
+    settings[AFTER_PELICAN] = after_pelican
     errors = _ErrorLog()
     root_logger = logging.getLogger()
     root_logger.addHandler(errors)
@@ -214,11 +232,12 @@ def _build(
         listing = None
         if outputs is not None and outputs.kept:
             listing = _LISTER.submit(lambda: list(walk(final)))
-        memory = _parse_memory(outputs)
-        site = outputs.new_site(staging) if outputs is not None else NewSite(staging)
-        problems = check_built_site(site, settings, memory)
-        try:  # what the plugins left to finish meanwhile (search's Pagefind)
-            for finish in after_checks:
+        try:  # what the plugins left to do: search's Pagefind runs beside the checks
+            finishers = [start() for start in after_pelican]
+            memory = _parse_memory(outputs)
+            site = outputs.new_site(staging) if outputs is not None else NewSite(staging)
+            problems = check_built_site(site, settings, memory)
+            for finish in finishers:
                 site.note_written(finish())
         except SettingsError as exc:
             raise ContentError([Problem(Path(config).name, None, None, str(exc))]) from None
