@@ -371,17 +371,13 @@ def _unfinished(jobs: list[tuple[_Shard, Path]], last: bool) -> list[tuple[_Shar
     return failed
 
 
-def _make_shards(
-    site: NewSite,
-    jobs: list[tuple[_Shard, Path]],
-    workers: int,
-    store: Path,
-    attempts: int = ATTEMPTS,
-) -> None:
-    """Index each shard into its folder, again where Pagefind left a file incomplete."""
+def _index_again(jobs: list[tuple[_Shard, Path]], store: Path, workers: int, attempts: int) -> None:
+    """Index again, from their staged folders, the shards Pagefind left incomplete."""
     pending = list(jobs)
     for attempt in range(1, attempts + 1):
-        _index_all(_stage_all(site, pending, store), workers)
+        for _shard, target in pending:
+            shutil.rmtree(target, ignore_errors=True)
+        _index_all([store / f"{SITE_PREFIX}{shard.number}" for shard, _ in pending], workers)
         pending = _unfinished(pending, last=attempt == attempts)
         if not pending:
             return
@@ -440,9 +436,11 @@ def start_index(
         if not (store / keys[number]).is_dir()
     ]
     result.shards, result.indexed_shards = len(shards), len(jobs)
-    pending = PendingIndex(output, store, own_store, keys, result, outputs, site, jobs, workers)
+    pending = PendingIndex(output, store, own_store, keys, result, outputs, jobs, workers)
     if jobs:
         pending.making = _INDEXER.submit(_index_all, _stage_all(site, jobs, store), workers)
+        for shard, _target in jobs:  # staged: held through the checks, they would add to
+            shard.pages, shard.records = [], []  # their memory (200,000 pages)
     return pending
 
 
@@ -458,7 +456,6 @@ class PendingIndex:
     keys: dict[int, str]
     result: IndexResult
     outputs: OutputCache | None = None
-    site: NewSite | None = None
     jobs: list[tuple[_Shard, Path]] = field(default_factory=list)
     workers: int = 1
     making: Future[None] | None = None
@@ -477,8 +474,8 @@ class PendingIndex:
             if self.making is not None:
                 self.making.result()
                 failed = _unfinished(self.jobs, last=ATTEMPTS == 1)
-                if failed and self.site is not None:
-                    _make_shards(self.site, failed, self.workers, store, ATTEMPTS - 1)
+                if failed:
+                    _index_again(failed, store, self.workers, ATTEMPTS - 1)
                 for shard, target in self.jobs:
                     os.replace(target, store / self.keys[shard.number])
             shutil.rmtree(building, ignore_errors=True)

@@ -145,3 +145,29 @@ def test_a_kept_page_whose_bytes_are_known_is_not_read(tmp_path: Path) -> None:
     assert marks == {sha: True, "f" * 64: True}
     with pytest.raises(FileNotFoundError):  # not known: read
         _indexed_pages(site, 1, {})
+
+
+def test_a_shard_pagefind_left_incomplete_is_indexed_again(
+    tmp_path: Path, sample_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind has been seen to exit before its last file was whole on a loaded
+    machine: such a shard is indexed again from its staged folder, never published."""
+    import shutil
+
+    from neighbourhood_policing import search_bundle
+
+    site = tmp_path / "site"
+    shutil.copytree(sample_output, site, ignore=shutil.ignore_patterns("pagefind"))
+    real, calls = search_bundle._finish_shard, []
+
+    def flaky(folder: Path, primary: bool) -> None:
+        calls.append(folder)
+        if len(calls) == 1:
+            raise search_bundle.IncompleteBundle("cut off")
+        real(folder, primary)
+
+    monkeypatch.setattr(search_bundle, "_finish_shard", flaky)
+    cache = tmp_path / "cache"
+    result = search_bundle.start_index(site, [], cache=cache).finish()
+    assert len(calls) == 2 and result.indexed_shards == 1
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
