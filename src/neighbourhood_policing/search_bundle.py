@@ -30,7 +30,8 @@ import pickle
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -383,8 +384,22 @@ def _index_again(jobs: list[tuple[_Shard, Path]], store: Path, workers: int, att
             return
 
 
-#: Runs Pagefind beside the rest of a build (``PendingIndex``).
-_INDEXER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+def _in_background(work: Callable[..., None], *args: Any) -> Future[None]:
+    """``work(*args)`` on a thread of its own, beside the rest of a build. A daemon: the
+    build always waits for it (``PendingIndex.finish``), and a thread a pool kept for
+    later would be waited for when the process exits, as on Ctrl+C in a live preview."""
+    future: Future[None] = Future()
+
+    def run() -> None:
+        try:
+            work(*args)
+        except BaseException as exc:
+            future.set_exception(exc)
+        else:
+            future.set_result(None)
+
+    threading.Thread(target=run, name="search-index", daemon=True).start()
+    return future
 
 
 def start_index(
@@ -438,7 +453,7 @@ def start_index(
     result.shards, result.indexed_shards = len(shards), len(jobs)
     pending = PendingIndex(output, store, own_store, keys, result, outputs, jobs, workers)
     if jobs:
-        pending.making = _INDEXER.submit(_index_all, _stage_all(site, jobs, store), workers)
+        pending.making = _in_background(_index_all, _stage_all(site, jobs, store), workers)
         for shard, _target in jobs:  # staged: held through the checks, they would add to
             shard.pages, shard.records = [], []  # their memory (200,000 pages)
     return pending
