@@ -46,9 +46,14 @@ Slug = Annotated[
 ]
 
 
+#: A postcode with its spaces taken out.
+_COMPACT_POSTCODE = re.compile(POSTCODE_PATTERN.replace(" ?", ""))
+_SPACES = re.compile(r"\s+")
+
+
 def _normalise_postcode(value: str) -> str:
-    compact = re.sub(r"\s+", "", value.upper())
-    if not re.fullmatch(POSTCODE_PATTERN.replace(" ?", ""), compact):
+    compact = _SPACES.sub("", value.upper())
+    if not _COMPACT_POSTCODE.fullmatch(compact):
         raise ValueError("postcode")
     return f"{compact[:-3]} {compact[-3:]}"
 
