@@ -36,7 +36,7 @@ from jinja2 import Template
 from pelican import signals
 from pelican.writers import Writer
 
-from neighbourhood_policing.files import write_atomic
+from neighbourhood_policing.files import write_staged
 from neighbourhood_policing.incremental import BuildCache
 from neighbourhood_policing.parallel import WorkFailed, in_forks, shares
 
@@ -151,7 +151,9 @@ class _CachedTemplate:
             return ""
         if self.deferred is not None and rel:
             self.deferred.add(self.template, context, rel, key, self.shared)
-            return ""  # the page is written when the jobs run, before anything reads it
+            # Pelican writes the file empty now; the jobs write the page into it
+            # (write_staged), before anything reads it.
+            return ""
         text = self.template.render(context)
         if key is not None:
             self.cache.outputs.record(rel, key, text.encode("utf-8"))
@@ -253,7 +255,7 @@ def _render_jobs(jobs: list[_Job]) -> list[tuple[str, str | None, str]]:
             job.shared["localsiteurl"] = context["localsiteurl"]
         data = job.template.render(context).encode("utf-8")
         del context
-        write_atomic(Path(job.path), data)
+        write_staged(job.path, data)
         made.append((job.rel, job.key, hashlib.sha256(data).hexdigest()))
         job.own = {}  # let what was the page's alone go as soon as it is written
     return made

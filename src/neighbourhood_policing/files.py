@@ -80,6 +80,23 @@ def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], object]) -
         raise
 
 
+def write_staged(path: Path | str, data: bytes) -> None:
+    """Write ``data`` into ``path`` itself: for a file of a build's staging folder, which
+    nothing reads before the build is done (a failed build deletes the folder), so the
+    temporary file and rename of ``write_atomic`` buy nothing there; a cold build of a
+    national site writes 230,000 pages. The file ends as ``write_atomic`` leaves one
+    (mode 0644, whatever the umask); a link in its place is replaced, not written through.
+    """
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError:  # a link there (or something else odd): the careful way
+        write_atomic(Path(path), data)
+        return
+    with os.fdopen(handle, "wb") as stream:
+        os.fchmod(handle, 0o644)
+        stream.write(data)
+
+
 def site_domain(siteurl: str) -> str:
     """The host name of SITEURL (no port): the authority of tag: URIs and calendar UIDs."""
     parts = urlsplit(siteurl or "")

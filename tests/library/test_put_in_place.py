@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from neighbourhood_policing.outputs import NewSite, put_in_place
+from neighbourhood_policing.files import write_staged
+from neighbourhood_policing.outputs import NewSite, put_in_place, walk
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -103,3 +104,53 @@ def test_a_new_site_selects_files_without_listing_them_all(tmp_path: Path) -> No
     assert pages == ["a.html", "b.html", "c.html"]
     assert [site.path(rel).read_text() for rel in pages] == ["new a", "old b", "new c"]
     assert site._written is None, "nothing kept a list of every file"
+
+
+def test_walk_lists_every_file_as_os_walk_does(tmp_path: Path) -> None:
+    """Every file at any depth, by its path with ``/``; a link to a folder is neither
+    followed nor listed (as ``os.walk`` has it), a link to a file is a file."""
+    site = tmp_path / "site"
+    write(site, {"index.html": "", "a/index.html": "", "a/b/c/feed.rss": "", "d/.hidden": ""})
+    (site / "empty").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    write(tmp_path / "elsewhere", {"secret.html": ""})
+    (site / "linked-folder").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (site / "linked-file.html").symlink_to(site / "index.html")
+    expected = set()
+    for current, _dirs, names in os.walk(site):
+        prefix = Path(current).relative_to(site).as_posix()
+        expected |= {name if prefix == "." else f"{prefix}/{name}" for name in names}
+    listed = list(walk(site))
+    assert len(listed) == len(set(listed))
+    assert set(listed) == expected == {
+        "index.html", "a/index.html", "a/b/c/feed.rss", "d/.hidden", "linked-file.html",
+    }  # fmt: skip
+    assert list(walk(tmp_path / "missing")) == []
+
+
+def test_a_staged_page_is_written_in_place_with_the_usual_mode(tmp_path: Path) -> None:
+    page = tmp_path / "page" / "index.html"
+    page.parent.mkdir()
+    page.write_text("")  # as Pelican's writer leaves a page it defers
+    inode = page.stat().st_ino
+    old = os.umask(0o077)
+    try:
+        write_staged(page, b"<p>The page</p>")
+        write_staged(tmp_path / "new.html", b"new")
+    finally:
+        os.umask(old)
+    assert page.read_bytes() == b"<p>The page</p>"
+    assert page.stat().st_ino == inode  # no temporary file renamed over it
+    assert page.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "new.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_staged_page_replaces_a_link_rather_than_writing_through_it(tmp_path: Path) -> None:
+    source = tmp_path / "theme.html"
+    source.write_text("the source")
+    page = tmp_path / "index.html"
+    page.symlink_to(source)
+    write_staged(page, b"the page")
+    assert not page.is_symlink()
+    assert page.read_bytes() == b"the page"
+    assert source.read_text() == "the source"
