@@ -37,12 +37,38 @@ def check_links(output: Output, files: Iterable[str] | None = None) -> list[Prob
     """Every broken internal link in ``files`` (default: every checked file in the output)."""
     problems: list[Problem] = []
     names = [f for f in (files or output.files()) if Path(f).suffix.lower() in CHECKED_SUFFIXES]
+    verdicts: dict[tuple[Any, ...], bool] = {}
     for rel in names:
-        for link in map(PlannedLink._make, _plan(output, rel)):
+        plan = _plan(output, rel)
+        if output.site.known_sha(rel) is not None and _leads_to_kept_files(output, plan, verdicts):
+            continue
+        for link in map(PlannedLink._make, plan):
             message = link.message or _target_problem(output, rel, link)
             if message:
                 problems.append(Problem(rel, _line_of(output, rel, link.url), None, message))
     return problems
+
+
+def _leads_to_kept_files(
+    output: Output, plan: tuple[tuple[Any, ...], ...], verdicts: dict[tuple[Any, ...], bool]
+) -> bool:
+    """Whether every link of a kept file leads to a file the build kept too (or out of
+    the site). Such a file needs no check: the last good build checked these very links
+    against those very files (a kept file has the bytes, and so the ids, it had then), and
+    a link whose target was written or is gone is checked in full. So a rebuild checks
+    the links of the files it wrote and the links into them, not every link of the site.
+    ``verdicts`` remembers the answer for each planned link (most are on many pages)."""
+    for planned in plan:
+        verdict = verdicts.get(planned)
+        if verdict is None:
+            _url, message, path, _fragment = planned
+            verdict = message is None and (
+                path is None or output.site.known_sha(output.page_for(path)) is not None
+            )
+            verdicts[planned] = verdict
+        if not verdict:
+            return False
+    return True
 
 
 def _line_of(output: Output, rel: str, url: str) -> int | None:
