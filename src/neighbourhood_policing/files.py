@@ -59,6 +59,10 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+#: The mode of every file a build writes (readable by a web server), whatever the umask.
+FILE_MODE = 0o644
+
+
 def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], object]) -> None:
     """Write ``data`` (text is UTF-8) to ``path``: a temporary file beside it, then a rename.
 
@@ -73,7 +77,7 @@ def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], object]) -
                 data(stream)
             else:
                 stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -85,15 +89,15 @@ def write_staged(path: Path | str, data: bytes) -> None:
     nothing reads before the build is done (a failed build deletes the folder), so the
     temporary file and rename of ``write_atomic`` buy nothing there; a cold build of a
     national site writes 230,000 pages. The file ends as ``write_atomic`` leaves one
-    (mode 0644, whatever the umask); a link in its place is replaced, not written through.
+    (``FILE_MODE``, whatever the umask); a link in its place is replaced, not written through.
     """
     try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
     except OSError:  # a link there (or something else odd): the careful way
         write_atomic(Path(path), data)
         return
     with os.fdopen(handle, "wb") as stream:
-        os.fchmod(handle, 0o644)
+        os.fchmod(handle, FILE_MODE)
         stream.write(data)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from support import invoke
 
+from neighbourhood_policing.checks import links
 from neighbourhood_policing.checks.links import check_output
+from neighbourhood_policing.checks.output import Output, ParseMemory
+from neighbourhood_policing.incremental import Entry
+from neighbourhood_policing.outputs import NewSite
 
 SITEURL = "http://localhost:8000"
 
@@ -290,55 +295,43 @@ PUBLISHED = {
 }
 
 
+def _entry(sha: str) -> Entry:
+    """A kept file's record entry: only its hash matters to the checks."""
+    return Entry(key="key", sha=sha, size=0, mtime_ns=0, ctime_ns=0, ino=0, racy=False)
+
+
 def _rebuilt(tmp_path: Path, written: dict[str, str], kept: list[str]):
     """The published site checked once (as the last good build did), then a new site:
     ``written`` in a staging folder over the ``kept`` files of the published one."""
-    import hashlib
-
-    from neighbourhood_policing.checks.output import Output, ParseMemory
-    from neighbourhood_policing.incremental import Entry
-    from neighbourhood_policing.outputs import NewSite
-
     published, staging = tmp_path / "published", tmp_path / "staging"
     for folder, files in ((published, PUBLISHED), (staging, written)):
         folder.mkdir()
         for rel, text in files.items():
             (folder / rel).write_text(text, encoding="utf-8")
     memory = ParseMemory()
-    from neighbourhood_policing.checks.links import check_links
-
-    assert check_links(Output(published, SITEURL, memory)) == []
-    entries = {
-        rel: Entry("key", hashlib.sha256((published / rel).read_bytes()).hexdigest(), 0, 0, 0, 0,
-                   False)
-        for rel in kept
-    }  # fmt: skip
+    assert links.check_links(Output(published, SITEURL, memory)) == []
+    entries = {rel: _entry(hashlib.sha256((published / rel).read_bytes()).hexdigest())
+               for rel in kept}  # fmt: skip
     return Output(NewSite(staging, published, entries), SITEURL, memory)
 
 
 def test_a_kept_page_is_checked_again_when_a_page_it_links_to_changes(tmp_path) -> None:
-    from neighbourhood_policing.checks.links import check_links
-
     output = _rebuilt(
         tmp_path, {"b.html": "<h2>X, its id gone</h2>"}, ["a.html", "c.html", "d.html"]
     )
-    problems = [str(p) for p in check_links(output)]
+    problems = [str(p) for p in links.check_links(output)]
     assert problems == ["a.html:1: links to 'b.html#x', but b.html has no element with id 'x'"]
 
 
 def test_a_kept_page_is_checked_again_when_a_page_it_links_to_is_gone(tmp_path) -> None:
-    from neighbourhood_policing.checks.links import check_links
-
     output = _rebuilt(tmp_path, {}, ["a.html", "b.html", "d.html"])
-    problems = [str(p) for p in check_links(output)]
+    problems = [str(p) for p in links.check_links(output)]
     assert problems == ["a.html:1: links to 'c.html', but the built site has no c.html"]
 
 
 def test_links_between_kept_pages_are_not_checked_again(tmp_path, monkeypatch) -> None:
     """The last good build checked them against the very same files; only the page
     written in this build (d.html) has its links looked at."""
-    from neighbourhood_policing.checks import links
-
     output = _rebuilt(
         tmp_path, {"d.html": '<a href="a.html">again</a>'}, ["a.html", "b.html", "c.html"]
     )
