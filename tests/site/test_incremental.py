@@ -3,6 +3,7 @@ cold build of the same content gives, and unchanged pages are reused rather than
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pickle
@@ -205,7 +206,6 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(site, tmp_path) ->
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
-
 def test_a_broken_file_is_reported_alike_by_every_build_that_meets_it(site, tmp_path) -> None:
     """The loader remembers what parsing each file gave, by its bytes: an error too, with
     its line, so a second build of the same broken file says exactly what the first did."""
@@ -230,7 +230,6 @@ def test_a_broken_file_is_reported_alike_by_every_build_that_meets_it(site, tmp_
     (site / PRIORITIES).write_text(text, encoding="utf-8")
     build(site, out)  # the phone number is a warning: the build goes ahead
     assert manifest(out) == cold(site, tmp_path / "cold")
-
 
 
 def test_reused_pages_are_kept_in_place_and_a_page_changed_in_the_output_is_made_again(
@@ -540,6 +539,31 @@ def test_an_update_edit_renders_no_calendar_and_draws_no_map(site, tmp_path, mon
     _neighbouring_areas(site)
     build(site, out)
     assert sorted(drawn) == ["alpha", "beta"]
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+def test_an_update_edit_makes_again_only_the_page_of_the_list_that_shows_it(site, tmp_path) -> None:
+    """A list of every update runs to thousands of pages at national scale: editing one
+    update makes again the page of /updates/ it is on and the page before it (which
+    links to it), not the others: they show only the count of updates, which an edit
+    does not change."""
+    folder = site / "neighbourhoods/beta/updates"
+    folder.mkdir(exist_ok=True)
+    for number in range(45):  # 45 more updates: /updates/ has three pages of 20
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=number)
+        (folder / f"{day}-note.md").write_text(
+            f"Title: Note {number}\nDate: {day} 09:00\nCategory: News\n\nHello.\n", "utf-8"
+        )
+    out = tmp_path / "out"
+    build(site, out)
+    lists = ["updates/index.html", "updates/page/2/index.html", "updates/page/3/index.html"]
+    before = {rel: os.stat(out / rel).st_ino for rel in lists}
+    oldest = folder / "2026-01-01-note.md"
+    edit(oldest, "Note 0\n", "Note nought\n")
+    build(site, out)
+    after = {rel: os.stat(out / rel).st_ino for rel in lists}
+    assert [rel for rel in lists if after[rel] != before[rel]] == lists[1:]
+    assert "Note nought" in (out / "updates/page/3/index.html").read_text("utf-8")
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
