@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import shapely
 from pelican import Pelican, signals
@@ -108,6 +109,27 @@ def _own_places(record: AreaRecord) -> str:
     )
 
 
+def _simplified_boundaries(
+    settings: dict[str, Any], refs: list[lookup.AreaRef], site: Site
+) -> bytes:
+    """The lookup's boundaries file, a pure function of the areas' names and boundaries:
+    remembered between builds by them (``lookup.pickle``), since simplifying a national
+    site's boundaries together took 4 s of every rebuild."""
+    shapes = [site.areas[ref.slug].shape for ref in refs]
+    rows = [f"{ref.slug}\t{ref.name}" for ref in refs]
+    rows += ["" if shape is None else shapely.to_wkb(shape, hex=True) for shape in shapes]
+    memo = LoadMemo.for_build(settings, LOOKUP_MEMO)
+    made = memo.remember(
+        "boundaries", "\n".join(rows), lambda: lookup.simplified_boundaries(refs, shapes)
+    )
+    memo.save()
+    return made
+
+
+#: The build cache's memory of the lookup's simplified boundaries.
+LOOKUP_MEMO = "lookup.pickle"
+
+
 def get_generators(pelican: Pelican) -> type[Generator]:
     return LookupGenerator
 
@@ -149,7 +171,7 @@ class LookupGenerator(Generator):
         # One pass over the postcodes, grouped by outward code; everything below is per
         # shard or per area, never per area and postcode.
         shards = lookup.build_shards(index.codes, index.owner, refs)
-        boundaries = lookup.simplified_boundaries(refs, [site.areas[s].shape for s in index.slugs])
+        boundaries = _simplified_boundaries(self.settings, refs, site)
         files = [(urls.shard_path(o), lookup.shard_bytes(shard)) for o, shard in shards.items()]
         files.append((urls.LOOKUP_BOUNDARIES, boundaries))
         write_outputs(self.output_path, unchanged(self.settings, files), self.announce)

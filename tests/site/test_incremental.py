@@ -512,9 +512,10 @@ def test_an_update_edit_renders_no_calendar_and_draws_no_map(site, tmp_path, mon
     """Calendars show events and maps show boundaries and places, not updates: after an
     update is edited, every calendar is the last build's file and no map is drawn; after
     a patrol place moves, only its area's map is drawn, and after a boundary changes,
-    every map (each shows the areas around it)."""
+    every map (each shows the areas around it) and the postcode lookup's boundaries."""
     import os
 
+    from neighbourhood_policing import lookup
     from neighbourhood_policing.maps import MapMaker
 
     out = tmp_path / "out"
@@ -536,9 +537,20 @@ def test_an_update_edit_renders_no_calendar_and_draws_no_map(site, tmp_path, mon
     assert drawn == ["alpha"]
     assert manifest(out) == cold(site, tmp_path / "cold")
     drawn.clear()
+    simplified: list[int] = []
+    simplify = lookup.simplified_boundaries
+    monkeypatch.setattr(
+        lookup, "simplified_boundaries", lambda *args: simplified.append(1) or simplify(*args)
+    )
     _neighbouring_areas(site)
     build(site, out)
     assert sorted(drawn) == ["alpha", "beta"]
+    assert manifest(out) == cold(site, tmp_path / "cold")
+    # The postcode lookup's boundaries are simplified again only when a boundary changes.
+    assert len(simplified) == 2  # this build's, and the cold one's
+    EDITS["an update's title"](site)
+    build(site, out)
+    assert len(simplified) == 2
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
