@@ -422,6 +422,9 @@ def start_index(
     """
     output = Path(output)
     site = outputs.new_site(output) if outputs is not None else NewSite(output)
+    # Pelican and every plugin have written their files by now: the staging folder is
+    # listed once, not asked about each of a national site's 200,000 pages in turn.
+    site.note_written(())
     version = _pagefind_version()
     shards: dict[int, _Shard] = {}
     result = IndexResult()
