@@ -406,6 +406,34 @@ class OutputCache:
         self.reused += 1
         return True
 
+    def keep_copies(self, staging: Path, rels: Iterable[str]) -> int:
+        """Of the files in ``staging`` that no one recorded (Pelican's copies of the
+        theme's and the content's static files, made afresh in every build), keep those
+        whose bytes are the last good build's file there, unchanged since: the staged
+        copy is deleted and the published file stays, as a kept page does. The others
+        are recorded by their bytes, for the next build. How many were kept.
+
+        Every page links to the stylesheet and the scripts: copied again, they made the
+        link check of a rebuild look at every link of every page."""
+        kept = 0
+        for rel in rels:
+            if rel in self.new:
+                continue
+            path = staging / rel
+            if path.is_symlink():  # STATIC_CREATE_LINKS: a link, not a copy
+                continue
+            try:
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            key = f"bytes:{sha}"
+            if self.reuse_bytes(rel, key, sha):
+                path.unlink()
+                kept += 1
+            else:
+                self.record_hash(rel, key, sha)
+        return kept
+
     def retain(self, folder: str) -> None:
         """Keep the last record of ``folder/`` (a path with ``/``) past ``let_go``: its
         files are placed late (search's bundle, while the checks run)."""

@@ -262,6 +262,38 @@ def test_reused_pages_are_kept_in_place_and_a_page_changed_in_the_output_is_made
     assert manifest(out) == cold(site, tmp_path / "cold")
 
 
+def test_static_files_copied_again_with_the_same_bytes_are_kept(site, tmp_path) -> None:
+    """Pelican copies the theme's and the content's static files in every build: a copy
+    with the bytes of the file already published is dropped and that file kept (every
+    page links to the stylesheet: copied again, it made the link check look at every
+    link of the site); a changed image is put in place, and a deleted one goes."""
+    images = site / "content/images"
+    images.mkdir(parents=True, exist_ok=True)
+    (images / "poster.svg").write_text(SVG.format(colour="red"), "utf-8")
+    (images / "old.svg").write_text(SVG.format(colour="grey"), "utf-8")
+    out = tmp_path / "out"
+    build(site, out)
+    static = ["theme/css/site.css", "theme/favicon.svg"]
+    static += ["content/images/poster.svg", "content/images/old.svg"]
+    before = {rel: os.stat(out / rel).st_ino for rel in static}
+    EDITS["an update's text"](site)
+    build(site, out)
+    assert {rel: os.stat(out / rel).st_ino for rel in static} == before
+    (images / "poster.svg").write_text(SVG.format(colour="blue"), "utf-8")
+    (images / "old.svg").unlink()
+    build(site, out)
+    assert "blue" in (out / "content/images/poster.svg").read_text("utf-8")
+    assert not (out / "content/images/old.svg").exists()
+    assert os.stat(out / "theme/css/site.css").st_ino == before["theme/css/site.css"]
+    assert manifest(out) == cold(site, tmp_path / "cold")
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2">'
+    '<rect fill="{colour}" width="2" height="2"/></svg>\n'
+)
+
+
 def test_a_page_replaced_by_a_copy_with_its_times_is_made_again(site, tmp_path) -> None:
     """A kept page is trusted by its whole stat, inode included: a copy put in its place
     with the same size and times (``cp -p``, a restore) is not the file recorded."""

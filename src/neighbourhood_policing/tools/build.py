@@ -253,6 +253,8 @@ def _build(
             raise ContentError([problem]) from None
         if errors.messages:
             raise BuildFailed(errors.messages)
+        if outputs is not None and settings.get("DELETE_OUTPUT_DIRECTORY"):
+            outputs.keep_copies(staging, walk(staging))  # Pelican's copies of static files
         _let_pelican_go(settings, outputs)
         # The published output's files, listed while the checks run (the listing waits
         # on the file system, the checks on the processor): the files a rebuild deletes.
