@@ -115,6 +115,8 @@ class LoadMemo:
         """Keep this load's answers (only those: the memory never outgrows the site)."""
         if self.path is None:
             return
+        if self._old and self.hits == len(self._new) == len(self._old):
+            return  # every answer came from the file, and it had no others: it is as it was
         stored = {"version": VERSION, "stamp": self.stamp, "answers": self._new}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, lambda f: pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL))
