@@ -45,11 +45,24 @@ def check_symlinks(ctx: LoadContext) -> None:
     for top in (ctx.root / urls.AREAS_DIR, ctx.root / "content"):
         if not top.is_dir():
             continue
-        for folder, dirs, files in os.walk(top):
-            for name in sorted([*dirs, *files]):
-                entry = Path(folder) / name
-                if entry.is_symlink() and not inside(ctx.root, entry):
-                    report_outside_link(ctx, entry)
+        # Folder by folder, each in order of its names, as os.walk went (a link to a
+        # folder is not followed); the listing says which entries are links, where
+        # asking each of a national site's 60,000 entries took a second of every build.
+        pending = [str(top)]
+        while pending:
+            try:
+                with os.scandir(pending.pop()) as listing:
+                    entries = sorted(listing, key=lambda entry: entry.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in entries:
+                if entry.is_symlink():
+                    if not inside(ctx.root, Path(entry.path)):
+                        report_outside_link(ctx, Path(entry.path))
+                elif entry.is_dir():
+                    folders.append(entry.path)
+            pending.extend(reversed(folders))
 
 
 def read_markdown(ctx: LoadContext, path: Path) -> str | None:
