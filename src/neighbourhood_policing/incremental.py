@@ -28,6 +28,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -657,10 +658,18 @@ class BuildCache:
         ]
         parts = [self._area_shallow(record)]
         for name, value in sorted(extras, key=lambda item: item[0]):
-            parts += [name, self._nested(value)]
+            parts += [name, self._json(value) if name == "boundary" else self._nested(value)]
         for info in record.updates:
             parts += [info.source, self._file(info.source)]
         return _hash(*parts)
+
+    def _json(self, value: Any) -> str:
+        """GeoJSON as it was read (text keys, lists, numbers): its JSON text, hashed once,
+        where going through it value by value was most of digesting an area."""
+        try:
+            return _hash("json", json.dumps(value, sort_keys=True, allow_nan=False))
+        except (TypeError, ValueError):
+            return self._nested(value)
 
     def _nested(self, value: Any) -> str:
         """Inside an area: other areas and updates by their own content only (no cycles)."""
