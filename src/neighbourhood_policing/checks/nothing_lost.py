@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from itertools import islice
 from typing import Any
 
 from .. import urls
@@ -42,7 +41,10 @@ def list_pages(output: Output, folder: str) -> list[str]:
     pages = [f"{folder}index.html"] if output.is_file(f"{folder}index.html") else []
     paged = f"{folder}page/"
     files = output.files()
-    for rel in islice(files, bisect_left(files, paged), None):
+    # From the first file under page/ on (by its index: islice would step through every
+    # file before it, for each of a national site's 4,000 lists).
+    for index in range(bisect_left(files, paged), len(files)):
+        rel = files[index]
         if not rel.startswith(paged):
             break
         number, _, rest = rel[len(paged) :].partition("/")
