@@ -20,6 +20,8 @@ def register() -> None:
     signals.initialized.connect(plugin.on_initialized)
     signals.generator_init.connect(plugin.on_generator_init)
     signals.readers_init.connect(plugin.on_readers_init)
+    signals.article_generator_preread.connect(plugin.on_preread)
+    signals.page_generator_preread.connect(plugin.on_preread)
     signals.article_generator_context.connect(plugin.on_article_context)
     signals.content_object_init.connect(plugin.on_content_object)
     signals.article_generator_finalized.connect(plugin.on_articles_finalized)

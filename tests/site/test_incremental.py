@@ -540,6 +540,20 @@ def test_a_rebuild_parses_again_only_what_changed(site, tmp_path, monkeypatch) -
     assert len(parsed) > 20  # without the memory, every page again
 
 
+def test_pelican_asks_no_modification_times_for_a_cache_it_does_not_keep(
+    site, tmp_path, monkeypatch
+) -> None:
+    """Pelican's content cache is off (pelicanconf.py): it still asked each file's
+    modification time three times, to cache nothing (120,000 questions at national
+    scale). Now only for the first update and the first page, before Pelican tells a
+    plugin anything."""
+    asked: list[str] = []
+    real = os.path.getmtime
+    monkeypatch.setattr(os.path, "getmtime", lambda path: asked.append(path) or real(path))
+    build(site, tmp_path / "out")
+    assert len([path for path in asked if str(path).endswith(".md")]) == 2
+
+
 def test_an_update_edit_renders_no_calendar_and_draws_no_map(site, tmp_path, monkeypatch) -> None:
     """Calendars show events and maps show boundaries and places, not updates: after an
     update is edited, every calendar is the last build's file and no map is drawn; after
