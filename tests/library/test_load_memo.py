@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from neighbourhood_policing.loading.memo import LoadMemo
 
 
@@ -35,35 +37,30 @@ def test_answers_come_back_from_the_file(tmp_path: Path) -> None:
     assert made == ["a", "b", "a"], "a memory of another build is not used"
 
 
-def test_a_memory_used_whole_and_nothing_more_is_not_written_again(tmp_path: Path) -> None:
-    path = tmp_path / "memo.pickle"
-    made: list[str] = []
+def a_build(path: Path, texts: list[str], made: list[str]) -> None:
+    """What one build does with the memory: asks for ``texts``, then keeps what it used."""
     memo = LoadMemo(path, "stamp")
-    answers(memo, ["a", "b"], made)
+    answers(memo, texts, made)
     memo.save()
-    before = stat(path)
-    memo = LoadMemo(path, "stamp")
-    answers(memo, ["b", "a", "a"], made)
-    memo.save()
-    assert stat(path) == before
-    assert answers(LoadMemo(path, "stamp"), ["a", "b"], made) == ["A", "B"]
-    assert made == ["a", "b"]
 
 
-def test_a_memory_is_written_again_with_a_new_answer_or_one_fewer(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [
+        (["b", "a", "a"], False),  # every answer in it, and no other: it is as it was
+        (["a", "b", "c"], True),  # one answer more
+        (["a"], True),  # one fewer: b is no longer asked for, so it is let go
+    ],
+)
+def test_a_memory_is_written_again_only_when_a_build_used_other_answers(
+    tmp_path: Path, asked: list[str], written: bool
+) -> None:
     path = tmp_path / "memo.pickle"
     made: list[str] = []
-    memo = LoadMemo(path, "stamp")
-    answers(memo, ["a", "b"], made)
-    memo.save()
+    a_build(path, ["a", "b"], made)
     before = stat(path)
-    memo = LoadMemo(path, "stamp")
-    answers(memo, ["a", "b", "c"], made)
-    memo.save()
-    assert stat(path) != before
-    memo = LoadMemo(path, "stamp")
-    answers(memo, ["a"], made)  # b and c are no longer asked for: they are let go
-    memo.save()
-    memo = LoadMemo(path, "stamp")
-    answers(memo, ["a", "b", "c"], made)
-    assert made == ["a", "b", "c", "b", "c"]
+    a_build(path, asked, made)
+    assert (stat(path) != before) is written
+    made.clear()
+    answers(LoadMemo(path, "stamp"), ["a", "b", "c"], made)
+    assert made == [text for text in ["a", "b", "c"] if text not in asked]
