@@ -12,7 +12,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.readers import Readers
 from pelican.writers import Writer
 
-from neighbourhood_policing import filters, urls
+from neighbourhood_policing import collector, filters, urls
 from neighbourhood_policing.files import site_path
 from neighbourhood_policing.incremental import BuildCache, template_bytecode
 from neighbourhood_policing.loading import load_site
@@ -66,6 +66,7 @@ def on_initialized(pelican: Pelican) -> None:
     settings[JINJA_BYTECODE] = template_bytecode(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update({"site": site, "BUILD_DATE": site.build_date})
+    collector.long_lived()  # the model lives for the whole build
 
 
 def on_generator_init(generator: Generator) -> None:
@@ -160,6 +161,7 @@ def on_articles_finalized(generator: ArticlesGenerator) -> None:
         if info is not None:
             info.article = article
             article.update = info
+    collector.long_lived()  # Pelican's pages live until they are let go
 
 
 def _writes_nothing(write: Any) -> None:

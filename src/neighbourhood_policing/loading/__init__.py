@@ -17,6 +17,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from .. import collector
 from ..engagement import force_surveys
 from ..files import SettingsError
 from ..geography import check_site
@@ -44,9 +45,11 @@ def load_site(
     """
     ctx = LoadContext(Path(root), build_date or build_date_from_env(), dict(settings or {}))
     ctx.memo = LoadMemo.for_build(ctx.settings)
+    collector.long_lived()  # in a build, the code and the last build's memory
     check_symlinks(ctx)
     load_areas(ctx)
     check_site(ctx.site)  # what needs every boundary at once
+    collector.long_lived()  # in a build, the areas
     load_updates(ctx)
     check_pages(ctx)
     site = ctx.site

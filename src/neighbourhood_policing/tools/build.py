@@ -11,7 +11,6 @@ published site down half-written.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import gc
 import logging
@@ -19,12 +18,12 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from .. import incremental
+from .. import collector, incremental
 from ..checks import ParseMemory, check_built_site
 from ..files import SettingsError, write_atomic
 from ..incremental import BuildCache, OutputCache
@@ -144,9 +143,10 @@ def _let_pelican_go(settings: dict[str, Any], outputs: OutputCache | None) -> No
             cache.clear()
     if outputs is not None:
         outputs.let_go()
-    gc.unfreeze()  # Pelican's pages and contexts refer to each other (see _tenured)
+    gc.unfreeze()  # Pelican's pages and contexts refer to each other (see collector.py)
     if site is not None and len(site.updates) >= MANY_UPDATES:
         gc.collect()
+        collector.long_lived()  # the model, for the checks
         _give_memory_back()
 
 
@@ -186,32 +186,8 @@ def build_site(
     A page someone changed in the output after it was built is made again: the build
     cache keeps a page only while its stat is the one recorded (``incremental``).
     """
-    with _tenured():
+    with collector.tenured():
         return _build(config, content_root, output, overrides)
-
-
-@contextlib.contextmanager
-def _tenured() -> Iterator[None]:
-    """For the build, what outlives a full collection is not looked at by the next.
-
-    A build makes the model, then Pelican's pages, then the checks' memory, and keeps
-    each for most of the build: Python's collector went through all of it again at every
-    full collection (each after a quarter more objects), so the time it took grew faster
-    than the site. Here what survives a full collection is frozen (``gc.freeze``): it is
-    still freed when nothing refers to it, but only a collection after ``gc.unfreeze``
-    (when Pelican's pages are let go, and at the end) frees the cycles among it.
-    """
-
-    def tenure(phase: str, info: dict[str, int]) -> None:
-        if phase == "stop" and info["generation"] == 2:
-            gc.freeze()
-
-    gc.callbacks.append(tenure)
-    try:
-        yield
-    finally:
-        gc.callbacks.remove(tenure)
-        gc.unfreeze()
 
 
 def _build(
