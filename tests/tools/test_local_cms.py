@@ -8,6 +8,7 @@ it with SIGINT (what Ctrl+C sends).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -99,7 +100,14 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     command += ["--content-root", str(content), "--output", str(root / "output")]
     with log.open("w", encoding="utf-8") as stream:
         process = subprocess.Popen(
-            command, cwd=PROJECT, stdout=stream, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=PROJECT,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            text=True,
+            # A task that does not stop can be asked where it is (SIGABRT: every thread's
+            # traceback into the log), so a failure says where it hung.
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
         )
     state = Running(process, content, root / "output", port, proxy_port, log)
     try:
@@ -186,7 +194,13 @@ def test_decap_server_writes_into_the_content_root_and_the_site_is_rebuilt(
 
 def test_ctrl_c_stops_the_site_and_decap_server(running: Running) -> None:
     running.process.send_signal(signal.SIGINT)
-    assert running.process.wait(timeout=60) == 0, running.text()
+    try:
+        code = running.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        running.process.send_signal(signal.SIGABRT)  # the tracebacks of where it hung
+        running.process.wait(timeout=30)
+        pytest.fail(f"invoke cms did not stop within 60 s of Ctrl+C:\n{running.text()}")
+    assert code == 0, running.text()
     assert "Stopped." in running.text()
     for port in (running.port, running.proxy_port):
         with pytest.raises(OSError):
