@@ -344,3 +344,28 @@ def test_links_between_kept_pages_are_not_checked_again(tmp_path, monkeypatch) -
     )
     assert links.check_links(output) == []
     assert looked_at == ["d.html"]
+
+
+def test_a_link_on_many_pages_is_checked_once_and_a_broken_one_reported_on_each(
+    tmp_path, monkeypatch
+) -> None:
+    """A sound link (the header's, the footer's) leads to the same place from every page,
+    so it is looked at once per check; a broken one is still reported on every page."""
+    pages = {
+        f"{name}/index.html": '<a href="/about/">About</a>\n<a href="/gone/">Gone</a>'
+        for name in ("one", "two", "three")
+    }
+    folder = site(tmp_path, {**pages, "about/index.html": "<h1>About</h1>"})
+    looked_at: list[str] = []
+    real = links._target_problem
+    monkeypatch.setattr(
+        links,
+        "_target_problem",
+        lambda out, rel, link: looked_at.append(link.url) or real(out, rel, link),
+    )
+    problems = links.check_links(Output(folder, ""))
+    assert sorted(str(p) for p in problems) == [
+        f"{name}/index.html:2: links to '/gone/', but the built site has no gone/index.html"
+        for name in ("one", "three", "two")
+    ]
+    assert looked_at.count("/about/") == 1 and looked_at.count("/gone/") == 3

@@ -38,14 +38,23 @@ def check_links(output: Output, files: Iterable[str] | None = None) -> list[Prob
     problems: list[Problem] = []
     names = [f for f in (files or output.files()) if Path(f).suffix.lower() in CHECKED_SUFFIXES]
     verdicts: dict[tuple[Any, ...], bool] = {}
+    # Planned links found sound: most are on many pages (the header's, the footer's), and
+    # whether a link is sound does not depend on the page it is on (its plan holds where
+    # it leads), so each is checked once per build.
+    sound: set[tuple[Any, ...]] = set()
     for rel in names:
         plan = _plan(output, rel)
         if output.site.known_sha(rel) is not None and _leads_to_kept_files(output, plan, verdicts):
             continue
-        for link in map(PlannedLink._make, plan):
+        for planned in plan:
+            if planned in sound:
+                continue
+            link = PlannedLink._make(planned)
             message = link.message or _target_problem(output, rel, link)
             if message:
                 problems.append(Problem(rel, _line_of(output, rel, link.url), None, message))
+            else:
+                sound.add(planned)
     return problems
 
 
