@@ -347,6 +347,8 @@ class OutputCache:
     retained: set[str] = dataclasses.field(default_factory=set)
     reused: int = 0
     made: int = 0
+    #: Of the files made, those kept because they came out as the bytes published.
+    same_bytes: int = 0
 
     @classmethod
     def open(cls, cache_dir: Path, previous_output: Path, fingerprint: str) -> OutputCache:
@@ -410,18 +412,28 @@ class OutputCache:
         self.reused += 1
         return True
 
-    def keep_copies(self, staging: Path, rels: Iterable[str]) -> int:
-        """Of the files in ``staging`` that no one recorded (Pelican's copies of the
-        theme's and the content's static files, made afresh in every build), keep those
-        whose bytes are the last good build's file there, unchanged since: the staged
-        copy is deleted and the published file stays, as a kept page does. The others
-        are recorded by their bytes, for the next build. How many were kept.
+    def keep_same_bytes(self, staging: Path, rels: Iterable[str]) -> int:
+        """Of the files in ``staging``, keep those whose bytes are the last good build's
+        file there, unchanged since: the staged file is deleted and the published file
+        stays, as a kept page does. How many were kept. Two kinds are looked at:
 
-        Every page links to the stylesheet and the scripts: copied again, they made the
-        link check of a rebuild look at every link of every page."""
+        - pages made again because their key changed, into the very bytes they had (a
+          key covers everything a page could read, so an edited update makes again the
+          pages that read the whole site, most of which show nothing of that update);
+        - files no one recorded: Pelican's copies of the theme's and the content's static
+          files, made afresh in every build, recorded here by their bytes for the next.
+
+        A page or stylesheet kept is one the checks and search need not read again:
+        every page links to the stylesheet, and one copied again made the link check of
+        a rebuild look at every link of every page."""
         kept = 0
         for rel in rels:
-            if rel in self.new:
+            made = self.new.get(rel)
+            if made is not None:
+                if rel not in self.kept and self._same_as_before(rel, made[1]):
+                    (staging / rel).unlink()
+                    self.same_bytes += 1
+                    kept += 1
                 continue
             path = staging / rel
             if path.is_symlink():  # STATIC_CREATE_LINKS: a link, not a copy
@@ -437,6 +449,15 @@ class OutputCache:
             else:
                 self.record_hash(rel, key, sha)
         return kept
+
+    def _same_as_before(self, rel: str, sha: str) -> bool:
+        """Whether the last good build's file ``rel`` has the bytes ``sha`` and is
+        unchanged since; if so it is kept, recorded under the key it was made from now."""
+        entry = self.old.get(rel)
+        if entry is None or entry.sha != sha or self._unchanged(rel, entry.key) is None:
+            return False
+        self.kept[rel] = entry
+        return True
 
     def retain(self, folder: str) -> None:
         """Keep the last record of ``folder/`` (a path with ``/``) past ``let_go``: its
@@ -479,8 +500,10 @@ class OutputCache:
         files: dict[str, tuple[Any, ...]] = {}
         for rel, (key, sha) in self.new.items():
             entry = self.kept.get(rel)
-            if entry is not None and entry[:2] == (key, sha):
-                files[rel] = tuple(entry._replace(racy=entry.racy and entry.ctime_ns >= tick))
+            if entry is not None and entry.sha == sha:  # untouched (made from another
+                # key, into the same bytes, when ``keep_same_bytes`` kept it)
+                racy = entry.racy and entry.ctime_ns >= tick
+                files[rel] = tuple(entry._replace(key=key, racy=racy))
                 continue
             try:
                 stat = os.stat(self.previous_output / rel)

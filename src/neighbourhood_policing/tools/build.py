@@ -230,7 +230,8 @@ def _build(
         if errors.messages:
             raise BuildFailed(errors.messages)
         if outputs is not None and settings.get("DELETE_OUTPUT_DIRECTORY"):
-            outputs.keep_copies(staging, walk(staging))  # Pelican's copies of static files
+            # Pages made into the bytes published, and Pelican's copies of static files.
+            outputs.keep_same_bytes(staging, walk(staging))
         _let_pelican_go(settings, outputs)
         # The published output's files, listed while the checks run (the listing waits
         # on the file system, the checks on the processor): the files a rebuild deletes.
@@ -260,7 +261,12 @@ def _build(
         if outputs is not None:
             outputs.commit()
             _keep_parse_memory(outputs, memory)
-            logger.info("Pages reused: %d, made: %d", outputs.reused, outputs.made)
+            logger.info(
+                "Pages reused: %d, made: %d (%d of them the same bytes as before, kept)",
+                outputs.reused,
+                outputs.made,
+                outputs.same_bytes,
+            )
         logger.info("The new site is in place (%s)", how)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
