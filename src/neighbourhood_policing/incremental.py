@@ -404,11 +404,9 @@ class OutputCache:
         """Whether ``rel`` is kept as it is because the previous build's file there has
         the bytes ``sha`` (whatever it was made from) and is unchanged since; it is
         recorded as made from ``key``."""
-        entry = self.old.get(rel)
-        if entry is None or entry.sha != sha or self._unchanged(rel, entry.key) is None:
+        if not self._same_as_before(rel, sha):
             return False
         self.new[rel] = (key, sha)
-        self.kept[rel] = entry
         self.reused += 1
         return True
 
@@ -429,8 +427,9 @@ class OutputCache:
         kept = 0
         for rel in rels:
             made = self.new.get(rel)
-            if made is not None:
-                if rel not in self.kept and self._same_as_before(rel, made[1]):
+            if made is not None:  # a page made in this build (never a kept one: those
+                # are not written, and one written over is no longer kept: ``unkeep``)
+                if self._same_as_before(rel, made[1]):
                     (staging / rel).unlink()
                     self.same_bytes += 1
                     kept += 1
@@ -452,7 +451,7 @@ class OutputCache:
 
     def _same_as_before(self, rel: str, sha: str) -> bool:
         """Whether the last good build's file ``rel`` has the bytes ``sha`` and is
-        unchanged since; if so it is kept, recorded under the key it was made from now."""
+        unchanged since; if so it is kept (the record gives it the key it has now)."""
         entry = self.old.get(rel)
         if entry is None or entry.sha != sha or self._unchanged(rel, entry.key) is None:
             return False
