@@ -200,6 +200,27 @@ class CachingWriter(Writer):
         self._kept[target] = rel
         return True
 
+    def keep_group(self, name: str, key: str) -> tuple[tuple[str, Any], ...] | None:
+        """The files of the group ``name`` made from ``key``, all kept as they are
+        (``OutputCache.reuse_group``), or None. Not when one of them is written already
+        in this build. Each is noted as written, as ``keep`` notes a page: a page
+        written over one later in the build is made afresh. The caller announces them."""
+        outputs = self.settings["BUILD_CACHE"].outputs
+        found = outputs.old_groups.get(name)
+        if found is None or found[0] != key:
+            return None
+        targets = [(_target(self.output_path, rel), rel) for rel, _key, _extra in found[1]]
+        for target, _rel in targets:
+            if target in self._written_files or os.path.lexists(target):
+                return None
+        members = outputs.reuse_group(name, key)
+        if members is None:
+            return None
+        for target, rel in targets:
+            self._written_files.add(target)
+            self._kept[target] = rel
+        return members
+
     def write_file(self, name: Any, template: Template, context: dict[str, Any], *args: Any,
                    **kwargs: Any) -> Any:  # fmt: skip
         cache = self.settings.get("BUILD_CACHE")

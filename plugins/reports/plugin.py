@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,12 @@ from neighbourhood_policing.rules import force_name, timezone
 
 logger = logging.getLogger(__name__)
 
+#: What each page of an area's reports has of its own, made from the area's inputs
+#: (the caller's values and those Pelican's writer sets for each page).
+_OWN = frozenset(
+    {"report", "newer", "older", "pdf_size", "lastmod", "area", "reports",
+     "output_file", "localsiteurl", "url", "page_name", "relative_urls"}
+)  # fmt: skip
 PRINT_STYLESHEET = "css/report-print.css"  # under the theme's static folder
 #: The folder of PDFs inside the build cache (``.<output name>-cache/`` beside the output).
 PDF_CACHE_FOLDER = "report-pdfs"
@@ -184,18 +191,73 @@ class ReportsGenerator(Generator):
                 feeds += 2
         return count, feeds
 
+    def _group_key(self, record: Any, maker: Any, pdf_template: Any) -> str | None:
+        """The key of everything one area's reports, their list, feeds and PDFs are made
+        from: the area (its files, its updates' files), each of its own updates as
+        Pelican made it (a report shows its title and address), the build date, and
+        every value the templates can read but each page's own (``_OWN``, which are made
+        from those); the code, settings and theme are in the build's fingerprint."""
+        cache = self.settings.get("BUILD_CACHE")
+        if not isinstance(cache, BuildCache):
+            return None
+        templates = [self.get_template("report"), self.get_template("area_reports")]
+        if pdf_template is not None:
+            templates.append(pdf_template)
+        shared = cache.shared_key(templates, self.context, _OWN)
+        if shared is None:
+            return None
+        return cache.key_of(
+            "reports-group",
+            record,
+            list(record.own_updates),
+            self.site.build_date,
+            shared,
+            getattr(maker, "version", "") if pdf_template is not None else "",
+        )
+
+    def _keep_area(self, writer: Any, record: Any, key: str, maker: Any) -> int | None:
+        """How many reports the area has, when all its files are kept from the last good
+        build (made from the same ``key``); else None."""
+        keep = getattr(writer, "keep_group", None)
+        members = keep(f"reports:{record.slug}", key) if keep is not None else None
+        if members is None:
+            return None
+        count = 0
+        for rel, (kind, *lastmod) in members:
+            path = str(Path(self.output_path) / rel)
+            if kind == "file":
+                self.announce(path)
+                continue
+            if kind == "pdf":
+                if maker is not None:
+                    maker.still_used(lastmod[0])  # its name in the PDF cache
+                self.announce(path)
+                continue
+            count += kind == "report"
+            signals.content_written.send(
+                os.path.abspath(path), context={"lastmod": lastmod[0]}
+            )
+        return count
+
     def _write_area(self, writer: Any, record: Any, maker: Any, pdf_template: Any) -> int:
-        """One area's reports, its list of reports and its feeds; how many reports."""
+        """One area's reports, its list of reports and its feeds; how many reports.
+
+        When the last good build made them from the same inputs (``_group_key``) they are
+        all kept at once, without making the reports or keying each page."""
+        key = self._group_key(record, maker, pdf_template)
+        if key is not None:
+            kept = self._keep_area(writer, record, key, maker)
+            if kept is not None:
+                return kept
         reports = area_reports(record, self.site.build_date)
         if not reports:
             return 0
         pdfs: list[bytes | None] = [None] * len(reports)
+        pdf_names: list[str] = []
         if maker is not None and pdf_template is not None:
-            pdfs = list(
-                maker.render_many(
-                    [pdf_template.render({**self.context, "report": r}) for r in reports]
-                )
-            )
+            htmls = [pdf_template.render({**self.context, "report": r}) for r in reports]
+            pdfs = list(maker.render_many(htmls))
+            pdf_names = [maker.cache_name(h) for h in htmls]
         made = [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data]
         write_outputs(self.output_path, unchanged(self.settings, made), self.announce)
         for position, report in enumerate(reports):
@@ -210,15 +272,25 @@ class ReportsGenerator(Generator):
                 pdf_size=len(data) if data else None,
                 lastmod=report.content_date(),
             )
+        newest = max(r.content_date() for r in reports)
         self._write(
-            writer,
-            urls.reports_url(record.slug),
-            "area_reports",
-            area=record,
-            reports=reports,
-            lastmod=max(r.content_date() for r in reports),
-        )
+            writer, urls.reports_url(record.slug), "area_reports",
+            area=record, reports=reports, lastmod=newest,
+        )  # fmt: skip
         self._write_feeds(record, reports)
+        cache = self.settings.get("BUILD_CACHE")
+        if key is not None and isinstance(cache, BuildCache):
+            members: list[tuple[str, tuple[Any, ...]]] = [
+                (urls.page_path(r.url), ("report", r.content_date())) for r in reports
+            ]
+            members.append((urls.page_path(urls.reports_url(record.slug)), ("list", newest)))
+            members += [(path, ("file",)) for path in urls.reports_feeds(record.slug)]
+            members += [
+                (r.pdf_url, ("pdf", name))
+                for r, data, name in zip(reports, pdfs, pdf_names, strict=False)
+                if data
+            ]
+            cache.outputs.record_group(f"reports:{record.slug}", key, members)
         return len(reports)
 
     def _write_feeds(self, record: Any, reports: list[MonthReport]) -> None:

@@ -50,7 +50,7 @@ from .outputs import NewSite
 from .settings import PROJECT
 from .site import AreaRecord, Site, UpdateInfo
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 _MISSING = "(missing)"
 #: Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset(
@@ -349,6 +349,17 @@ class OutputCache:
     made: int = 0
     #: Of the files made, those kept because they came out as the bytes published.
     same_bytes: int = 0
+    #: The last good build's groups: name -> (key, ((file, its key, extra), ...)).
+    old_groups: dict[str, tuple[str, tuple[tuple[str, str, Any], ...]]] = dataclasses.field(
+        default_factory=dict
+    )
+    #: This build's groups: name -> (key, ((file, extra), ...)); each file's key is the
+    #: one it is recorded with when the record is written.
+    new_groups: dict[str, tuple[str, tuple[tuple[str, Any], ...]]] = dataclasses.field(
+        default_factory=dict
+    )
+    #: Groups kept whole, and the files in them.
+    groups_kept: int = 0
 
     @classmethod
     def open(cls, cache_dir: Path, previous_output: Path, fingerprint: str) -> OutputCache:
@@ -365,6 +376,7 @@ class OutputCache:
             and stored.get("output") == str(previous_output)
         ):
             cache.old = {rel: Entry(*entry) for rel, entry in stored["files"].items()}
+            cache.old_groups = dict(stored.get("groups") or {})
         return cache
 
     def _unchanged(self, rel: str, key: str) -> Entry | None:
@@ -399,6 +411,38 @@ class OutputCache:
         self.kept[rel] = entry
         self.reused += 1
         return True
+
+    def reuse_group(self, name: str, key: str) -> tuple[tuple[str, Any], ...] | None:
+        """The files of group ``name`` (with what was noted of each), all kept as they
+        are, when the last good build made the group from ``key`` and every one of its
+        files is unchanged since; else None, and nothing is kept.
+
+        A group is the files one writer makes from one set of inputs (an area's monthly
+        reports, their list and feeds): its key covers everything each file's own key
+        would, so the files need not be made, nor keyed one by one. Each keeps the key
+        it was recorded with, the very key it would have now."""
+        found = self.old_groups.get(name)
+        if found is None or found[0] != key:
+            return None
+        entries = []
+        for rel, file_key, _extra in found[1]:
+            entry = self._unchanged(rel, file_key)
+            if entry is None:
+                return None
+            entries.append((rel, entry))
+        for rel, entry in entries:
+            self.new[rel] = (entry[0], entry[1])
+            self.kept[rel] = entry
+        self.reused += len(entries)
+        self.groups_kept += 1
+        members = tuple((rel, extra) for rel, _key, extra in found[1])
+        self.new_groups[name] = (key, members)
+        return members
+
+    def record_group(self, name: str, key: str, members: Iterable[tuple[str, Any]]) -> None:
+        """Group ``name``, made from ``key``, is these (file, extra) in this build; it is
+        kept in the record only if every one of its files is (with the key it has)."""
+        self.new_groups[name] = (key, tuple(members))
 
     def reuse_bytes(self, rel: str, key: str, sha: str) -> bool:
         """Whether ``rel`` is kept as it is because the previous build's file there has
@@ -511,11 +555,19 @@ class OutputCache:
             racy = max(stat.st_mtime_ns, stat.st_ctime_ns) >= tick
             files[rel] = (key, sha, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
                           stat.st_ino, racy)  # fmt: skip
+        groups = {}
+        for name, (key, members) in self.new_groups.items():
+            recorded = tuple(
+                (rel, files[rel][0], extra) for rel, extra in members if rel in files
+            )
+            if len(recorded) == len(members):  # a file not recorded: the group is not
+                groups[name] = (key, recorded)
         stored = {
             "version": CACHE_VERSION,
             "fingerprint": self.fingerprint,
             "output": str(self.previous_output),
             "files": files,
+            "groups": groups,
         }
         write_atomic(
             self.index_path, lambda f: pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -777,7 +829,8 @@ class BuildCache:
             self._names[name] = frozenset(found)
         return self._names[name]
 
-    def key(self, template: Template, context: dict[str, Any]) -> str | None:
+    def _read_by(self, template: Template) -> tuple[str, ...] | None:
+        """Every variable ``template`` can read, sorted (None: it cannot be known)."""
         name_of = template.name or ""
         names = self._sorted.get(name_of)
         if names is None:
@@ -785,7 +838,41 @@ class BuildCache:
             if found is None:
                 return None
             names = self._sorted[name_of] = tuple(sorted(found))
-        parts = [name_of, str(context.get("output_file"))]
+        return names
+
+    def key(self, template: Template, context: dict[str, Any]) -> str | None:
+        names = self._read_by(template)
+        if names is None:
+            return None
+        parts = [template.name or "", str(context.get("output_file"))]
+        return _hash(*parts) if self._add_values(parts, names, template, context) else None
+
+    def shared_key(
+        self, templates: Iterable[Template], context: Mapping[str, Any], own: frozenset[str]
+    ) -> str | None:
+        """The digest of every variable the ``templates`` can read from ``context`` and
+        their globals, but the ``own`` ones (each page's own values, which the caller
+        covers by what they are made from); None when one cannot be digested."""
+        parts: list[str] = []
+        for template in templates:
+            names = self._read_by(template)
+            if names is None:
+                return None
+            parts.append(template.name or "")
+            read = tuple(name for name in names if name not in own)
+            if not self._add_values(parts, read, template, context):
+                return None
+        return _hash("shared", *parts)
+
+    def _add_values(
+        self,
+        parts: list[str],
+        names: tuple[str, ...],
+        template: Template,
+        context: Mapping[str, Any],
+    ) -> bool:
+        """Add each of ``names`` and the digest of its value to ``parts``; False when a
+        value cannot be digested."""
         globals_ = template.environment.globals
         # Most variables are the same object on every page (settings, the site, lists):
         # the digest of the value a name had on the page before is used again while the
@@ -809,8 +896,8 @@ class BuildCache:
                 last[name] = (value, made)
                 parts += [name, made]
         except Uncacheable:
-            return None
-        return _hash(*parts)
+            return False
+        return True
 
     # -- files written by plugins themselves -------------------------------------------
     def unchanged(

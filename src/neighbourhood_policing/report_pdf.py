@@ -155,6 +155,15 @@ class PdfMaker:
                 path.parent.rmdir()  # only when empty
         return removed
 
+    def cache_name(self, html: str) -> str:
+        """The name of ``html``'s PDF in the cache (``ab/<sha-256>.pdf``)."""
+        return self.cache_path(html).relative_to(self.cache_dir).as_posix()
+
+    def still_used(self, name: str) -> None:
+        """The PDF named ``name`` (``cache_name``) is published by this build as the last
+        one made it, without being asked for: ``prune`` keeps it."""
+        self.used.add(self.cache_dir / name)
+
     def cache_path(self, html: str) -> Path:
         key = self.key(html)
         return self.cache_dir / key[:2] / f"{key}.pdf"

@@ -685,3 +685,45 @@ def test_every_page_of_the_sample_site_has_a_key(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(BuildCache, "key_of", checked_key_of)
     build(PROJECT, tmp_path / "out")
     assert missing == []
+
+
+def groups_kept(caplog: pytest.LogCaptureFixture) -> int:
+    for record in reversed(caplog.records):
+        message = record.getMessage()
+        if message.startswith("Pages reused:"):
+            return int(message.rsplit(":", 1)[1])
+    raise AssertionError("the build said nothing of reused pages")
+
+
+def test_an_areas_reports_are_kept_whole_while_its_inputs_are_unchanged(
+    site, tmp_path, caplog
+) -> None:
+    """An area's reports, their list, feeds and PDFs are one group: kept at once when the
+    area, its updates and what the templates read are as the last build had them, and
+    made again, exactly, when any of them changed."""
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    build(site, out, REPORTS_PDF=True)
+    beta = out / "neighbourhoods/beta/reports/index.html"
+    beta_pages = sorted(beta.parent.rglob("*.*"))
+    assert any(p.suffix == ".pdf" for p in beta_pages) and len(beta_pages) > 3
+    before = {p: os.stat(p).st_ino for p in beta_pages}
+    EDITS["an update's title"](site)  # an update of alpha's
+    build(site, out, REPORTS_PDF=True)
+    assert groups_kept(caplog) == 1  # beta's; alpha's shows the update
+    assert {p: os.stat(p).st_ino for p in beta_pages} == before
+    alpha = (out / "neighbourhoods/alpha/reports/2026-11/index.html").read_text("utf-8")
+    assert "Busy " in alpha
+    pdf_cache = tmp_path / ".out-cache" / "report-pdfs"
+    assert len(list(pdf_cache.rglob("*.pdf"))) == len(list(out.rglob("*.pdf")))
+    assert manifest(out) == cold(site, tmp_path / "cold", REPORTS_PDF=True)
+    # Alpha's update of June names beta, so an edit of beta's files is one of alpha's
+    # reports too; alpha's update of November is alpha's alone.
+    (site / UPDATE).unlink()
+    build(site, out, REPORTS_PDF=True)
+    assert groups_kept(caplog) == 1
+    assert {p: os.stat(p).st_ino for p in beta_pages} == before
+    assert manifest(out) == cold(site, tmp_path / "cold", REPORTS_PDF=True)
+    build(site, out, REPORTS_PDF=True)
+    assert groups_kept(caplog) == 2
+    assert len(list(pdf_cache.rglob("*.pdf"))) == len(list(out.rglob("*.pdf")))

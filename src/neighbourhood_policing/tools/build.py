@@ -262,10 +262,12 @@ def _build(
             outputs.commit()
             _keep_parse_memory(outputs, memory)
             logger.info(
-                "Pages reused: %d, made: %d (%d of them the same bytes as before, kept)",
+                "Pages reused: %d, made: %d (%d of them the same bytes as before, kept); "
+                "groups kept whole: %d",
                 outputs.reused,
                 outputs.made,
                 outputs.same_bytes,
+                outputs.groups_kept,
             )
         logger.info("The new site is in place (%s)", how)
     except BaseException:
