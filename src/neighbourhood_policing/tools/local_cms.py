@@ -211,6 +211,7 @@ class LocalCMS:
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self._interrupted = False
         self.builds = 0
 
     @property
@@ -350,10 +351,18 @@ class LocalCMS:
         return built
 
     def serve_forever(self, interval: float = 1.0) -> None:
-        """Rebuild after every change until Ctrl+C (or ``stop()``); then stop everything."""
+        """Rebuild after every change until Ctrl+C (or ``stop()``); then stop everything.
+
+        Ctrl+C is noted before it is raised: a KeyboardInterrupt raised where Python can
+        only report it (a finaliser, a callback) is lost, and the editor would then run
+        on; the loop stops within ``interval`` of a press whatever became of it."""
         snapshot = self._snapshot()
+        self._interrupted = False
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, self._on_ctrl_c)
         try:
-            while not self._stopping.wait(interval):
+            while not self._stopping.wait(interval) and not self._interrupted:
                 if self._proxy is not None and self._proxy.poll() is not None:
                     raise LocalCMSError(
                         f"decap-server stopped (exit code {self._proxy.returncode}); "
@@ -366,7 +375,13 @@ class LocalCMS:
         except KeyboardInterrupt:
             pass
         finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
             self.stop()
+
+    def _on_ctrl_c(self, signum: int, frame: object) -> None:
+        self._interrupted = True  # a plain flag: no lock is taken in a signal handler
+        raise KeyboardInterrupt
 
     # -- all together --------------------------------------------------------------------
     def start(self) -> LocalCMS:
