@@ -193,11 +193,9 @@ class CachingWriter(Writer):
             return False
         if not self.settings["BUILD_CACHE"].outputs.reuse(rel, key):
             return False
-        # What Pelican's _open_w records of a file written.
         if self._override:
             self._overridden_files.add(target)
-        self._written_files.add(target)
-        self._kept[target] = rel
+        self._note_kept(target, rel)
         return True
 
     def keep_group(self, name: str, key: str) -> tuple[tuple[str, Any], ...] | None:
@@ -205,21 +203,21 @@ class CachingWriter(Writer):
         (``OutputCache.reuse_group``), or None. Not when one of them is written already
         in this build. Each is noted as written, as ``keep`` notes a page: a page
         written over one later in the build is made afresh. The caller announces them."""
-        outputs = self.settings["BUILD_CACHE"].outputs
-        found = outputs.old_groups.get(name)
-        if found is None or found[0] != key:
-            return None
-        targets = [(_target(self.output_path, rel), rel) for rel, _key, _extra in found[1]]
-        for target, _rel in targets:
-            if target in self._written_files or os.path.lexists(target):
-                return None
-        members = outputs.reuse_group(name, key)
-        if members is None:
-            return None
-        for target, rel in targets:
-            self._written_files.add(target)
-            self._kept[target] = rel
+        output = self.output_path
+
+        def taken(rel: str) -> bool:
+            target = _target(output, rel)
+            return target in self._written_files or os.path.lexists(target)
+
+        members = self.settings["BUILD_CACHE"].outputs.reuse_group(name, key, refuse=taken)
+        for rel, _extra in members or ():
+            self._note_kept(_target(output, rel), rel)
         return members
+
+    def _note_kept(self, target: str, rel: str) -> None:
+        """What Pelican's ``_open_w`` records of a file written, for a kept one."""
+        self._written_files.add(target)
+        self._kept[target] = rel
 
     def write_file(self, name: Any, template: Template, context: dict[str, Any], *args: Any,
                    **kwargs: Any) -> Any:  # fmt: skip

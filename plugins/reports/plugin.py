@@ -223,20 +223,15 @@ class ReportsGenerator(Generator):
         if members is None:
             return None
         count = 0
-        for rel, (kind, *lastmod) in members:
-            path = str(Path(self.output_path) / rel)
-            if kind == "file":
-                self.announce(path)
-                continue
-            if kind == "pdf":
-                if maker is not None:
-                    maker.still_used(lastmod[0])  # its name in the PDF cache
+        for rel, (kind, value) in members:
+            path = os.path.join(self.output_path, rel)
+            if kind == "pdf" and maker is not None:
+                maker.still_used(value)  # its name in the PDF cache
+            if kind in {"file", "pdf"}:
                 self.announce(path)
                 continue
             count += kind == "report"
-            signals.content_written.send(
-                os.path.abspath(path), context={"lastmod": lastmod[0]}
-            )
+            signals.content_written.send(os.path.abspath(path), context={"lastmod": value})
         return count
 
     def _write_area(self, writer: Any, record: Any, maker: Any, pdf_template: Any) -> int:
@@ -260,6 +255,7 @@ class ReportsGenerator(Generator):
             pdf_names = [maker.cache_name(h) for h in htmls]
         made = [(r.pdf_url, data) for r, data in zip(reports, pdfs, strict=True) if data]
         write_outputs(self.output_path, unchanged(self.settings, made), self.announce)
+        dates = [r.content_date() for r in reports]
         for position, report in enumerate(reports):
             data = pdfs[position]
             self._write(
@@ -270,27 +266,29 @@ class ReportsGenerator(Generator):
                 newer=reports[position - 1].month if position > 0 else None,
                 older=reports[position + 1].month if position + 1 < len(reports) else None,
                 pdf_size=len(data) if data else None,
-                lastmod=report.content_date(),
+                lastmod=dates[position],
             )
-        newest = max(r.content_date() for r in reports)
+        newest = max(dates)
         self._write(
             writer, urls.reports_url(record.slug), "area_reports",
             area=record, reports=reports, lastmod=newest,
         )  # fmt: skip
         self._write_feeds(record, reports)
-        cache = self.settings.get("BUILD_CACHE")
-        if key is not None and isinstance(cache, BuildCache):
-            members: list[tuple[str, tuple[Any, ...]]] = [
-                (urls.page_path(r.url), ("report", r.content_date())) for r in reports
+        if key is not None:  # (only with the build cache)
+            members: list[tuple[str, tuple[str, Any]]] = [
+                (urls.page_path(r.url), ("report", date))
+                for r, date in zip(reports, dates, strict=True)
             ]
             members.append((urls.page_path(urls.reports_url(record.slug)), ("list", newest)))
-            members += [(path, ("file",)) for path in urls.reports_feeds(record.slug)]
+            members += [(path, ("file", None)) for path in urls.reports_feeds(record.slug)]
             members += [
                 (r.pdf_url, ("pdf", name))
                 for r, data, name in zip(reports, pdfs, pdf_names, strict=False)
                 if data
             ]
-            cache.outputs.record_group(f"reports:{record.slug}", key, members)
+            self.settings["BUILD_CACHE"].outputs.record_group(
+                f"reports:{record.slug}", key, members
+            )
         return len(reports)
 
     def _write_feeds(self, record: Any, reports: list[MonthReport]) -> None:

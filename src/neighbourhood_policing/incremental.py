@@ -412,7 +412,9 @@ class OutputCache:
         self.reused += 1
         return True
 
-    def reuse_group(self, name: str, key: str) -> tuple[tuple[str, Any], ...] | None:
+    def reuse_group(
+        self, name: str, key: str, refuse: Callable[[str], bool] | None = None
+    ) -> tuple[tuple[str, Any], ...] | None:
         """The files of group ``name`` (with what was noted of each), all kept as they
         are, when the last good build made the group from ``key`` and every one of its
         files is unchanged since; else None, and nothing is kept.
@@ -420,9 +422,12 @@ class OutputCache:
         A group is the files one writer makes from one set of inputs (an area's monthly
         reports, their list and feeds): its key covers everything each file's own key
         would, so the files need not be made, nor keyed one by one. Each keeps the key
-        it was recorded with, the very key it would have now."""
+        it was recorded with, the very key it would have now. Not when ``refuse`` says
+        one of the files may not be kept (the caller's writer has written it already)."""
         found = self.old_groups.get(name)
         if found is None or found[0] != key:
+            return None
+        if refuse is not None and any(refuse(rel) for rel, _key, _extra in found[1]):
             return None
         entries = []
         for rel, file_key, _extra in found[1]:
